@@ -161,8 +161,9 @@ class Question(_Strict):
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def search_text(self) -> str:
-        """What gets embedded: the question and its key points, so paraphrases land on it."""
-        return f"{self.topic}: {self.text}\n" + "\n".join(self.key_points)
+        """What gets embedded: topic and question. Key points would add ~3x the tokens (and the
+        encoder's cost is linear in tokens) while pulling paraphrased questions toward answers."""
+        return f"{self.topic}: {self.text}"
 
 
 class Bank:

@@ -1,0 +1,1 @@
+"""Command groups of the ``interviewer`` CLI, one module per feature."""

@@ -1,0 +1,46 @@
+"""Process-wide handles shared by the CLI, the app and the engine: one bank, one index.
+
+Loading the model and opening Chroma costs about a second, so every caller goes through here
+instead of opening its own.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from interviewer.bank import Bank, load_bank
+from interviewer.config import Settings, get_settings
+from interviewer.index import QuestionIndex
+
+_lock = threading.Lock()
+_bank: Bank | None = None
+_index: QuestionIndex | None = None
+
+
+def get_bank(settings: Settings | None = None) -> Bank:
+    global _bank
+    with _lock:
+        if _bank is None:
+            _bank = load_bank((settings or get_settings()).knowledge_dir)
+        return _bank
+
+
+def ensure_index(settings: Settings | None = None) -> QuestionIndex:
+    """The index, synced with the bank once per process (a no-op sync costs well under a second)."""
+    global _index
+    settings = settings or get_settings()
+    bank = get_bank(settings)
+    with _lock:
+        if _index is None:
+            index = QuestionIndex(settings)
+            index.sync(bank)
+            _index = index
+        return _index
+
+
+def reset() -> None:
+    """Forget cached handles (tests, or after the settings change)."""
+    global _bank, _index
+    with _lock:
+        _bank = None
+        _index = None
