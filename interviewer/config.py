@@ -62,6 +62,11 @@ class VoiceSettings(BaseModel):
     input_device: str | None = None
     output_device: str | None = None
     autoplay: bool = True
+    language: str = Field(default="en", description="spoken language (ISO 639-1) for speech recognition")
+    max_record_s: float = Field(default=600.0, ge=5.0, description="longer recordings are trimmed, with a message")
+    openai_stt_model: str = "whisper-1"
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    openai_tts_voice: str = "alloy"
 
 
 class Settings(BaseSettings):
