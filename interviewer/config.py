@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     rubrics_dir: Path = PROJECT_ROOT / "rubrics"
     personas_dir: Path = PROJECT_ROOT / "personas"
+    rounds_dir: Path = PROJECT_ROOT / "rounds"
     database_url: str | None = Field(default=None, description="default sqlite:///<data_dir>/interviewer.db")
     llm: LLMSettings = LLMSettings()
     embeddings: EmbeddingSettings = EmbeddingSettings()
