@@ -9,24 +9,32 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from interviewer.errors import DataError
 
 
-class Round(str, Enum):
+class Round(StrEnum):
     ml_design = "ml_design"
     ml_theory = "ml_theory"
     behavioral = "behavioral"
     coding = "coding"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     MLE1 = "MLE1"
     MLE2 = "MLE2"
     MLE3 = "MLE3"
@@ -37,7 +45,7 @@ class Level(str, Enum):
         return int(self.value[-1])
 
 
-class Difficulty(str, Enum):
+class Difficulty(StrEnum):
     easy = "easy"
     medium = "medium"
     hard = "hard"
@@ -138,18 +146,22 @@ class Question(_Strict):
             raise ValueError("contains an empty entry")
         return out
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Question:
-        for i, probe in enumerate(self.follow_ups, 1):
-            if probe.key_point is not None and probe.key_point > len(self.key_points):
-                raise ValueError(
-                    f"follow_ups[{i}] targets key_point {probe.key_point} but there are "
-                    f"{len(self.key_points)} key points"
-                )
-        unknown = [d for d in self.dimensions if d not in DIMENSIONS]
+    @field_validator("follow_ups")
+    @classmethod
+    def _targets_exist(cls, v: list[Probe], info: ValidationInfo) -> list[Probe]:
+        n = len(info.data.get("key_points") or [])
+        for i, probe in enumerate(v):
+            if probe.key_point is not None and probe.key_point > n:
+                raise ValueError(f"[{i}] targets key_point {probe.key_point} but there are {n} key points")
+        return v
+
+    @field_validator("dimensions")
+    @classmethod
+    def _known_dimensions(cls, v: list[str]) -> list[str]:
+        unknown = [d for d in v if d not in DIMENSIONS]
         if unknown:
             raise ValueError(f"unknown dimensions {unknown}; known: {', '.join(DIMENSIONS)}")
-        return self
+        return v
 
     @property
     def rubric_dimensions(self) -> list[str]:

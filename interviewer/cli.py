@@ -37,10 +37,12 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("INTERVIEWER_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("INTERVIEWER_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s"
+    )
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except InterviewerError as e:
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         return 2
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             e.show()
             return e.exit_code
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":

@@ -185,7 +185,7 @@ class LangChainEmbeddings(LCEmbeddings):
         self._encoder = encoder or get_encoder()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._encoder.encode(texts).tolist()  # type: ignore[no-any-return]
+        return self._encoder.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encoder.encode([text])[0].tolist()  # type: ignore[no-any-return]
+        return self._encoder.encode([text])[0].tolist()

@@ -11,11 +11,11 @@ import logging
 import shutil
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaClientSettings
 
@@ -66,7 +66,9 @@ def _open_client(settings: Settings) -> tuple[ClientAPI, str | None]:
     """Open Chroma; an embedded store that is corrupt or unreadable is moved aside and rebuilt."""
     if settings.chroma.mode == "server":
         try:
-            client = chromadb.HttpClient(host=settings.chroma.host, port=settings.chroma.port, settings=_client_settings())
+            client = chromadb.HttpClient(
+                host=settings.chroma.host, port=settings.chroma.port, settings=_client_settings()
+            )
             client.heartbeat()
         except Exception as e:  # chromadb raises several types for an unreachable server
             raise InterviewerError(
@@ -82,6 +84,7 @@ def _open_client(settings: Settings) -> tuple[ClientAPI, str | None]:
     except Exception as e:  # a corrupt sqlite file or segment surfaces as many exception types
         aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
         log.warning("Chroma store at %s unreadable (%s); moving it to %s and rebuilding", path, e, aside)
+        SharedSystemClient.clear_system_cache()  # chromadb caches one system per path
         shutil.move(str(path), str(aside))
         client = chromadb.PersistentClient(path=str(path), settings=_client_settings())
         return client, f"store at {path} was unreadable ({type(e).__name__}); moved to {aside.name}"
@@ -134,9 +137,9 @@ class QuestionIndex:
                 part = changed[i : i + batch]
                 self.collection.upsert(
                     ids=[q.id for q in part],
-                    embeddings=vectors[i : i + batch],  # type: ignore[arg-type]
+                    embeddings=vectors[i : i + batch],
                     documents=texts[i : i + batch],
-                    metadatas=[metadata(q, self.encoder) for q in part],  # type: ignore[misc]
+                    metadatas=[metadata(q, self.encoder) for q in part],
                 )
         if stale:
             self.collection.delete(ids=stale)

@@ -68,13 +68,14 @@ def search(
     n = min(k + len(exclude), max(index.count(), 1))
     vector = index.encoder.encode([text])
     res = index.collection.query(
-        query_embeddings=vector,  # type: ignore[arg-type]
+        query_embeddings=vector,
         n_results=n,
         where=where,
         include=["metadatas", "distances"],
     )
     hits: list[Hit] = []
-    for qid, meta, dist in zip(res["ids"][0], res["metadatas"][0], res["distances"][0], strict=True):  # type: ignore[index]
+    metas, dists = res["metadatas"] or [[]], res["distances"] or [[]]
+    for qid, meta, dist in zip(res["ids"][0], metas[0], dists[0], strict=True):
         if qid in exclude:
             continue
         hits.append(

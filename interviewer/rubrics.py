@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -51,7 +52,7 @@ class Dimension(BaseModel):
 class Rubric:
     """The set of dimensions, and which apply to which round."""
 
-    REQUIRED: dict[Round, tuple[str, ...]] = {
+    REQUIRED: ClassVar[dict[Round, tuple[str, ...]]] = {
         Round.behavioral: ("ownership", "impact", "tradeoffs", "star"),
         Round.ml_design: ("tradeoffs", "coverage"),
         Round.ml_theory: ("tradeoffs", "coverage"),

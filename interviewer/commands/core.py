@@ -69,7 +69,9 @@ def bank_stats() -> None:
     for rnd in sorted({q.round.value for q in bank}):
         qs = bank.by_round(rnd)
         levels = Counter(q.level.value for q in qs)
-        table.add_row(rnd, str(len(qs)), str(len({q.topic for q in qs})), *(str(levels[f"MLE{i}"]) for i in range(1, 5)))
+        table.add_row(
+            rnd, str(len(qs)), str(len({q.topic for q in qs})), *(str(levels[f"MLE{i}"]) for i in range(1, 5))
+        )
     console.print(table)
     console.print(f"total: {len(bank)}")
 
