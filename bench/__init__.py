@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory against stated targets (never timed tests)."""
