@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
     bank = typer.Typer(help="The question bank.", no_args_is_help=True)
     bank.command("validate", help="Validate every YAML file of the bank.")(bank_validate)
     bank.command("stats", help="Counts per round, topic and level.")(bank_stats)
+    bank.command("lock-ids", help="Record every id in knowledge/ids.lock (ids, once published, stay).")(bank_lock_ids)
     app.add_typer(bank, name="bank")
     app.command("index", help="Build or update the question index (incremental).")(index_cmd)
     questions = typer.Typer(help="Search the question bank.", no_args_is_help=True)
@@ -74,6 +75,22 @@ def bank_stats() -> None:
         )
     console.print(table)
     console.print(f"total: {len(bank)}")
+
+
+def bank_lock_ids() -> None:
+    from interviewer.bank import load_bank
+
+    settings = get_settings()
+    lock = settings.knowledge_dir / "ids.lock"
+    old = set(lock.read_text().split()) if lock.exists() else set()
+    old = {i for i in old if not i.startswith("#")}
+    ids = {q.id for q in load_bank(settings.knowledge_dir)}
+    gone = sorted(old - ids)
+    if gone:
+        raise DataError("ids in ids.lock are missing from the bank; restore them first", gone)
+    header = "# Every question id ever published; tests fail if one goes. New ones: interviewer bank lock-ids\n"
+    lock.write_text(header + "\n".join(sorted(ids)) + "\n")
+    typer.echo(f"{len(ids - old)} new id(s) locked; {len(ids)} in {lock}")
 
 
 def index_cmd(
