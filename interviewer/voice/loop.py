@@ -1,0 +1,117 @@
+"""A spoken interview: the pipeline driven by a microphone, until the interviewer is done.
+
+The interview engine plugs in through three callables (opening question, reply to an answer,
+whether the interview is over), so this loop knows nothing about rounds or scoring, and tests
+can drive it with scripted replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from interviewer.voice.delivery import SessionDelivery, summarize
+from interviewer.voice.frames import (
+    Frame,
+    ReplyAudio,
+    ReplyDone,
+    ReplyText,
+    SessionOver,
+    TranscriptFrame,
+    TurnEnded,
+    UnclearTranscript,
+)
+from interviewer.voice.pipeline import Reply, Sink, voice_pipeline
+from interviewer.voice.sentences import sentences_of
+from interviewer.voice.stt import STT
+from interviewer.voice.tts import TTS
+from interviewer.voice.turns import TurnConfig
+
+
+class Source(Protocol):
+    """What the loop listens to (a ``Microphone``): frames until closed, and deaf while the
+    interviewer speaks."""
+
+    def frames(self) -> Iterator[Frame]: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class VoiceResult:
+    answers: list[TranscriptFrame] = field(default_factory=list)
+    unclear: list[UnclearTranscript] = field(default_factory=list)
+    #: Seconds from each end of turn to the first audio of the reply to it.
+    latencies_s: list[float] = field(default_factory=list)
+
+    @property
+    def delivery(self) -> SessionDelivery:
+        return summarize([a.delivery for a in self.answers])
+
+
+def run_voice_interview(
+    source: Source,
+    sink: Sink,
+    stt: STT,
+    tts: TTS,
+    reply: Reply,
+    *,
+    opening: Iterable[str] = (),
+    is_over: Callable[[], bool] | None = None,
+    turns: TurnConfig | None = None,
+    push_to_talk: bool = False,
+    max_answers: int | None = None,
+    on_frame: Callable[[Frame], None] | None = None,
+) -> VoiceResult:
+    """Speak the opening, then listen, transcribe, reply and speak until the engine says the
+    interview is over, ``max_answers`` answers were given, or the source ends."""
+    result = VoiceResult()
+    pipeline = voice_pipeline(
+        stt,
+        tts,
+        reply,
+        sink,
+        turns=turns,
+        push_to_talk=push_to_talk,
+        is_over=is_over,
+        on_playing=source.pause,
+        on_played=source.resume,
+    )
+
+    def frames() -> Iterator[Frame]:
+        opened = False
+        for sentence in sentences_of(opening):
+            opened = True
+            yield ReplyText(sentence)
+        if opened:
+            yield ReplyDone()
+        yield from source.frames()
+
+    turn_end: float | None = None
+    try:
+        for frame in pipeline.run(frames()):
+            if on_frame:
+                on_frame(frame)
+            if isinstance(frame, TurnEnded):
+                turn_end = frame.created
+            elif isinstance(frame, TranscriptFrame):
+                result.answers.append(frame)
+            elif isinstance(frame, UnclearTranscript):
+                result.unclear.append(frame)
+            elif isinstance(frame, ReplyAudio) and frame.first and turn_end is not None:
+                result.latencies_s.append(frame.created - turn_end)
+                turn_end = None
+            elif isinstance(frame, SessionOver) or (isinstance(frame, ReplyDone) and _enough(result, max_answers)):
+                break
+    finally:
+        source.close()
+    return result
+
+
+def _enough(result: VoiceResult, max_answers: int | None) -> bool:
+    return max_answers is not None and len(result.answers) >= max_answers
