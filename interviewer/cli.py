@@ -20,6 +20,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COMMAND_MODULES = [
     "interviewer.commands.core",
+    "interviewer.commands.sessions",
+    "interviewer.commands.chat",
 ]
 
 app = typer.Typer(
