@@ -1,0 +1,834 @@
+"""The interview: a state machine over saved turns, with a UI-agnostic API.
+
+The state of an interview is a fold over its turns (:class:`Progress`), so resuming a session
+is replaying what was saved: nothing else needs persisting, and a process killed between any
+two statements resumes at the right turn. Each candidate answer is saved before it is scored,
+its scores as soon as they exist, and each interviewer message once written.
+
+Callers (the terminal, the Gradio app, the voice loop) use :class:`Interview`::
+
+    iv = Interview.create(InterviewConfig(round="behavioral", level="MLE3"))
+    print(iv.start().text())
+    for chunk in iv.answer("At my last job I ..."):   # the next message, streamed
+        print(chunk, end="")
+    iv.hint(); iv.repeat(); iv.skip(); iv.state; iv.end()
+    Interview.resume(session_id)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from interviewer.bank import Bank, Level, Question
+from interviewer.config import Settings, get_settings
+from interviewer.errors import InputError, InterviewerError
+from interviewer.followup import (
+    Decision,
+    Draft,
+    FollowUpWriter,
+    OfflineWriter,
+    Request,
+    Situation,
+    Target,
+    decide,
+    hint_gap,
+    hint_text,
+    pick,
+)
+from interviewer.index import QuestionIndex
+from interviewer.personas import Persona, load_personas
+from interviewer.retrieval import Hit, search
+from interviewer.rounds import Phase, Stage, load_scripts, plan_stages
+from interviewer.scoring.types import Assessment, DimensionScore, Scorer, ScoringInput
+from interviewer.store import Store, Turn, open_store
+
+log = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 20_000
+MAX_CONTEXT_CHARS = 4_000
+RECENT_SESSIONS = 5
+CANDIDATES = 15  # retrieval hits considered per question
+
+
+class InterviewConfig(BaseModel):
+    """What the candidate asked for; saved with the session so it can be resumed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    persona: str | None = None
+    round: str | None = None
+    loop: bool = False
+    level: Level = Level.MLE3
+    topics: list[str] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list, description="focus areas, free text")
+    context: str = Field(default="", description="a pasted job description or resume")
+    allow_recent: bool = Field(default=False, description="allow questions from recent sessions")
+    followups: Literal["offline", "llm"] = "offline"
+
+    @field_validator("context")
+    @classmethod
+    def _context(cls, v: str) -> str:
+        v = clean_text(v, "job description / resume")
+        if len(v) > MAX_CONTEXT_CHARS * 25:
+            raise ValueError(f"the job description / resume is {len(v):,} characters; paste at most 100,000")
+        return v[:MAX_CONTEXT_CHARS]
+
+
+class InterviewState(BaseModel):
+    """A snapshot for a UI: where the interview is, and how much budget is left."""
+
+    session_id: str
+    stage: int
+    stages: int
+    round: str
+    round_title: str
+    persona: str
+    persona_name: str
+    phase: str
+    phase_title: str
+    question_id: str | None
+    question: str | None
+    followups_asked: int
+    answers: int
+    max_turns: int
+    elapsed_s: float
+    budget_s: float
+    remaining_s: float
+    hints: int
+    awaiting_answer: bool
+    done: bool
+
+
+def clean_text(text: str, what: str = "answer") -> str:
+    """Candidate text as data: control characters out, and a clear error for binary input."""
+    if "\x00" in text or sum(1 for c in text[:2000] if ord(c) < 32 and c not in "\n\r\t") > 10:
+        raise InputError(f"the {what} looks like binary data, not text")
+    return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()
+
+
+# ---------------------------------------------------------------------------------- the fold
+
+
+@dataclass
+class Progress:
+    """Where the interview is: derived from the saved turns alone (see :meth:`apply`)."""
+
+    stages: list[Stage]
+    stage: int = 0
+    phase: int = 0
+    question: str | None = None
+    asked: list[str] = field(default_factory=list)
+    questions_in_phase: int = 0
+    answers_in_phase: int = 0
+    answers_in_stage: int = 0
+    followups: list[Target] = field(default_factory=list)  # on the current question
+    followups_here: int = 0  # on the current question, in the current phase
+    hinted: list[Target] = field(default_factory=list)
+    hints: int = 0
+    skipped: bool = False
+    awaiting: bool = False
+    started: bool = False
+    done: bool = False
+    stage_start_ms: int = 0
+    phase_start_ms: int = 0
+    last_ms: int = 0
+    last_role: str | None = None
+
+    @property
+    def current(self) -> Stage:
+        return self.stages[self.stage]
+
+    def enter_phase(self, index: int, at_ms: int) -> None:
+        self.phase, self.phase_start_ms = index, at_ms
+        self.questions_in_phase = self.answers_in_phase = self.followups_here = 0
+
+    def enter_stage(self, index: int, at_ms: int) -> None:
+        self.stage, self.stage_start_ms = index, at_ms
+        self.answers_in_stage = 0
+        self.question, self.followups, self.hinted, self.skipped = None, [], [], False
+        self.enter_phase(0, at_ms)
+
+    def apply(self, turn: Turn) -> None:
+        self.started, self.last_ms, self.last_role = True, turn.elapsed_ms, turn.role
+        if turn.role == "candidate":
+            self.answers_in_phase += 1
+            self.answers_in_stage += 1
+            self.awaiting = False
+            self.skipped = turn.kind == "skip"
+            return
+        if turn.kind in ("question", "followup"):
+            if turn.stage != self.stage:
+                self.enter_stage(turn.stage, turn.elapsed_ms)
+            index = self.current.script.phase_index(turn.phase)
+            if index != self.phase:
+                self.enter_phase(index, turn.elapsed_ms)
+        if turn.kind == "question":
+            self.question = turn.question_id
+            self.asked.append(turn.question_id)
+            self.questions_in_phase += 1
+            self.followups, self.followups_here, self.hinted, self.skipped = [], 0, [], False
+            self.awaiting = True
+        elif turn.kind == "followup":
+            self.followups.append(Target.model_validate(turn.target))
+            self.followups_here += 1
+            self.awaiting = True
+        elif turn.kind == "hint":
+            if turn.target:
+                self.hinted.append(Target.model_validate(turn.target))
+            self.hints += 1
+        elif turn.kind == "closing":
+            self.awaiting = False
+            if turn.notes.get("final") or turn.stage + 1 >= len(self.stages):
+                self.done = True
+            else:
+                self.enter_stage(turn.stage + 1, turn.elapsed_ms)
+
+
+@dataclass
+class _Message:
+    kind: str
+    draft: Draft
+    question_id: str = ""
+    phase: str = ""
+    target: Target | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+class Reply:
+    """The interviewer's next message(s): iterate for chunks as they stream, or call :meth:`text`.
+
+    Offline messages are written and saved before the reply is returned; an LLM-written message
+    streams and is saved when its last chunk has arrived.
+    """
+
+    def __init__(self, chunks: Iterator[str], *, eager: bool) -> None:
+        self._source = iter(list(chunks)) if eager else chunks
+        self._parts: list[str] = []
+        self._done = False
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self._source:
+            self._parts.append(chunk)
+            yield chunk
+        self._done = True
+
+    def text(self) -> str:
+        if not self._done:
+            for _ in self:
+                pass
+        return "".join(self._parts)
+
+
+# ---------------------------------------------------------------------------------- the engine
+
+
+class Interview:
+    def __init__(
+        self,
+        session_id: str,
+        config: InterviewConfig,
+        stages: list[Stage],
+        host: Persona | None,
+        *,
+        store: Store,
+        scorer: Scorer,
+        writer: FollowUpWriter,
+        bank: Bank,
+        index: QuestionIndex,
+        clock: Callable[[], float] = time.monotonic,
+        recent: set[str] | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.config = config
+        self.stages = stages
+        self.host = host
+        self.store = store
+        self.scorer = scorer
+        self.writer = writer
+        self.bank = bank
+        self.index = index
+        self._clock = clock
+        self._recent = recent or set()
+        self.progress = Progress(stages)
+        self._answers: list[str] = []  # the candidate's answers to the current question
+        self._assessment: Assessment | None = None
+        self._pending: Reply | None = None
+        self._last_turns: list[Turn] = []
+        self._base_ms = 0
+        self._t0 = clock()
+        self._report: dict[str, Any] | None = None
+        self._hits: dict[tuple[str, int, str], list[Hit]] = {}
+
+    # --- construction
+
+    @classmethod
+    def create(
+        cls,
+        config: InterviewConfig,
+        *,
+        settings: Settings | None = None,
+        store: Store | None = None,
+        scorer: Scorer | None = None,
+        writer: FollowUpWriter | None = None,
+        index: QuestionIndex | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Interview:
+        settings = settings or get_settings()
+        stages, host = _plan(config, settings)
+        store = store or open_store(settings)
+        title = " + ".join(st.script.title for st in stages) + f" · {config.level.value} · " + (
+            host.name if host else stages[0].persona.name
+        )
+        meta = {
+            "config": config.model_dump(mode="json"),
+            "host": host.id if host else None,
+            "stages": [_stage_facts(st) for st in stages],
+        }
+        sid = store.create(meta, title)
+        recent = set() if config.allow_recent else store.recent_question_ids(exclude=sid, sessions=RECENT_SESSIONS)
+        return cls._build(sid, config, stages, host, settings, store, scorer, writer, index, clock, recent)
+
+    @classmethod
+    def resume(
+        cls,
+        session_id: str,
+        *,
+        settings: Settings | None = None,
+        store: Store | None = None,
+        scorer: Scorer | None = None,
+        writer: FollowUpWriter | None = None,
+        index: QuestionIndex | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> Interview:
+        """Pick a session up at the turn where it stopped; call :meth:`start` for the message to show."""
+        settings = settings or get_settings()
+        store = store or open_store(settings)
+        info = store.get(session_id)
+        config = InterviewConfig.model_validate(info.config["config"])
+        personas = load_personas(settings.personas_dir)
+        scripts = load_scripts(settings.rounds_dir)
+        try:
+            stages = [Stage(scripts.round(s["script"]), personas[s["persona"]]) for s in info.config["stages"]]
+        except KeyError as e:
+            raise InterviewerError(f"session {info.id} uses a persona or round that no longer exists: {e}") from None
+        host = personas.get(info.config["host"]) if info.config.get("host") else None
+        recent = set() if config.allow_recent else store.recent_question_ids(exclude=info.id, sessions=RECENT_SESSIONS)
+        iv = cls._build(info.id, config, stages, host, settings, store, scorer, writer, index, clock, recent)
+        iv._replay(store.turns(info.id))
+        iv._report = info.report
+        return iv
+
+    @classmethod
+    def _build(
+        cls,
+        sid: str,
+        config: InterviewConfig,
+        stages: list[Stage],
+        host: Persona | None,
+        settings: Settings,
+        store: Store,
+        scorer: Scorer | None,
+        writer: FollowUpWriter | None,
+        index: QuestionIndex | None,
+        clock: Callable[[], float],
+        recent: set[str],
+    ) -> Interview:
+        from interviewer import service
+
+        return cls(
+            sid,
+            config,
+            stages,
+            host,
+            store=store,
+            scorer=scorer or default_scorer(),
+            writer=writer or default_writer(config.followups, settings),
+            bank=service.get_bank(settings),
+            index=index or service.ensure_index(settings),
+            clock=clock,
+            recent=recent,
+        )
+
+    def _replay(self, turns: list[Turn]) -> None:
+        for turn in turns:
+            self._track(turn)
+        self._base_ms = self.progress.last_ms
+        self._t0 = self._clock()
+        last = turns[-1] if turns else None
+        if last is not None and last.role == "candidate" and last.kind == "answer" and last.scores is None:
+            self._score_turn(last)  # killed while scoring: finish the job
+
+    # --- the API
+
+    def start(self) -> Reply:
+        """The opening and first question; after :meth:`resume`, the message the candidate is owed."""
+        self._drain()
+        if self.progress.awaiting:
+            return Reply(iter([self.repeat()]), eager=True)
+        return self._reply()
+
+    def answer(self, text: str) -> Reply:
+        self._drain()
+        self._expect_answer()
+        text = clean_text(text)
+        if len(text) > MAX_ANSWER_CHARS:
+            raise InputError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}")
+        turn = self._save(Turn(role="candidate", kind="answer", text=text, question_id=self.progress.question or ""))
+        self._score_turn(turn)
+        return self._reply()
+
+    def skip(self) -> Reply:
+        """Leave the current question unanswered; the report counts it."""
+        self._drain()
+        self._expect_answer()
+        self._save(Turn(role="candidate", kind="skip", text="", question_id=self.progress.question or ""))
+        return self._reply()
+
+    def hint(self) -> str:
+        """A nudge for the current question, recorded and counted in the report."""
+        self._drain()
+        self._expect_answer()
+        question = self._question()
+        gap = hint_gap(question, self._assessment, self.progress.hinted)
+        salt = f"{self.session_id}:hint:{self.progress.hints}"
+        text = hint_text(question, gap, self.progress.current.persona, salt)
+        self._save(
+            Turn(
+                role="interviewer",
+                kind="hint",
+                text=text,
+                question_id=question.id,
+                target=gap.target.model_dump(),
+                notes={"hint_for": gap.target.label},
+                engine="offline",
+            )
+        )
+        return text
+
+    def repeat(self) -> str:
+        """The interviewer's last message(s) again (nothing is saved)."""
+        self._drain()
+        if not self._last_turns:
+            raise InputError("the interview has not started yet")
+        return "\n\n".join(t.text for t in self._last_turns)
+
+    def end(self) -> dict[str, Any]:
+        """Close the interview now (with the persona's closing line) and return the report."""
+        self._drain()
+        if not self.progress.done:
+            for _ in self._write(self._closing(early=True)):
+                pass
+        return self._report or self._finish()
+
+    @property
+    def done(self) -> bool:
+        return self.progress.done
+
+    @property
+    def state(self) -> InterviewState:
+        p = self.progress
+        stage = p.current
+        phase = stage.script.phases[p.phase]
+        now = self._now_ms()
+        elapsed = (now - p.stage_start_ms) / 1000
+        budget = stage.minutes * 60
+        q = self.bank.get(p.question) if p.question and p.question in self.bank else None
+        return InterviewState(
+            session_id=self.session_id,
+            stage=p.stage,
+            stages=len(self.stages),
+            round=stage.script.round.value,
+            round_title=stage.script.title,
+            persona=stage.persona.id,
+            persona_name=stage.persona.name,
+            phase=phase.id,
+            phase_title=phase.title,
+            question_id=p.question,
+            question=q.text if q else None,
+            followups_asked=len(p.followups),
+            answers=p.answers_in_stage,
+            max_turns=stage.script.max_turns,
+            elapsed_s=round(elapsed, 1),
+            budget_s=budget,
+            remaining_s=round(max(0.0, budget - elapsed), 1),
+            hints=p.hints,
+            awaiting_answer=p.awaiting,
+            done=p.done,
+        )
+
+    def transcript(self) -> list[Turn]:
+        return self.store.turns(self.session_id)
+
+    def report(self) -> dict[str, Any]:
+        from interviewer.report import build_report
+
+        return build_report(self.store.get(self.session_id), self.transcript(), self.bank).model_dump(mode="json")
+
+    # --- the turn loop
+
+    def _expect_answer(self) -> None:
+        if self.progress.done:
+            raise InputError("the interview has ended; see its report")
+        if not self.progress.awaiting:
+            raise InputError("no question is waiting for an answer; call start() first")
+
+    def _drain(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.text()
+
+    def _reply(self) -> Reply:
+        reply = Reply(self._proceed(), eager=not self.writer.streams)
+        self._pending = reply
+        return reply
+
+    def _proceed(self) -> Iterator[str]:
+        """Write and save interviewer messages until the candidate is to speak, or the end."""
+        first = True
+        while not self.progress.done and not self.progress.awaiting:
+            message = self._next_message()
+            if not first:
+                yield "\n\n"
+            first = False
+            yield from self._write(message)
+        if self.progress.done and self._report is None:
+            self._finish()
+
+    def _write(self, m: _Message) -> Iterator[str]:
+        yield from m.draft
+        notes = dict(m.notes)
+        notes["writer"] = m.draft.engine
+        if m.draft.fallback_reason:
+            notes["fallback_reason"] = m.draft.fallback_reason
+        self._save(
+            Turn(
+                role="interviewer",
+                kind=m.kind,
+                text=m.draft.text,
+                question_id=m.question_id,
+                phase=m.phase,
+                stage=self.progress.stage,
+                target=m.target.model_dump() if m.target else None,
+                notes=notes,
+                engine=m.draft.engine,
+            )
+        )
+
+    def _save(self, turn: Turn) -> Turn:
+        p = self.progress
+        turn = turn.model_copy(
+            update={
+                "elapsed_ms": self._now_ms(),
+                "stage": p.stage if turn.role == "candidate" else turn.stage,
+                "phase": turn.phase or p.current.script.phases[p.phase].id,
+            }
+        )
+        saved = self.store.add_turn(self.session_id, turn)
+        self._track(saved)
+        return saved
+
+    def _track(self, turn: Turn) -> None:
+        """Fold a turn into the progress and the engine's caches (live and on replay alike)."""
+        if turn.role == "interviewer" and turn.kind in ("question", "followup", "closing"):
+            if self.progress.last_role != "interviewer":
+                self._last_turns = []
+            self._last_turns.append(turn)
+        if turn.kind == "question":
+            self._answers, self._assessment = [], None
+        if turn.role == "candidate" and turn.kind == "answer":
+            self._answers.append(turn.text)
+            if turn.scores is not None:
+                self._assessment = Assessment.model_validate(turn.scores)
+        self.progress.apply(turn)
+
+    def _now_ms(self) -> int:
+        return self._base_ms + int((self._clock() - self._t0) * 1000)
+
+    # --- scoring
+
+    def _score_turn(self, turn: Turn) -> None:
+        question = self._question()
+        answers = "\n\n".join(a for a in self._answers if a)
+        assessment = self._assess(question, answers)
+        self._assessment = assessment
+        notes = {
+            "flags": assessment.flags,
+            "covered": [k.index for k in assessment.covered],
+            "missed": [k.index for k in assessment.missed],
+            "scored_answers": len(self._answers),
+        }
+        if assessment.fallback_reason:
+            notes["fallback_reason"] = assessment.fallback_reason
+        self.store.update_turn(
+            self.session_id, turn.seq, scores=assessment.model_dump(mode="json"), notes=notes, engine=assessment.engine
+        )
+
+    def _assess(self, question: Question, answers: str) -> Assessment:
+        dims = question.rubric_dimensions
+        if not answers.strip():
+            return Assessment(
+                engine="none",
+                scores={
+                    d: DimensionScore(dimension=d, level=None, rationale="abstained: no answer given", engine="none")
+                    for d in dims
+                },
+                flags=["empty"],
+            )
+        item = ScoringInput(
+            round=question.round,
+            question=question.text,
+            answer=answers,
+            reference=list(question.key_points),
+            question_id=question.id,
+            dimensions=dims,
+        )
+        try:
+            return self.scorer.assess(item)
+        except Exception as e:  # a broken scorer must not end the interview, nor be hidden
+            log.exception("scorer %s failed on %s", getattr(self.scorer, "name", "?"), question.id)
+            reason = f"scorer {getattr(self.scorer, 'name', '?')} failed: {type(e).__name__}: {e}"
+            return Assessment(
+                engine="none",
+                scores={
+                    d: DimensionScore(dimension=d, level=None, rationale=f"abstained: {reason}", engine="none")
+                    for d in dims
+                },
+                flags=["scoring_failed"],
+                fallback_reason=reason,
+            )
+
+    # --- deciding what comes next
+
+    def _question(self) -> Question:
+        qid = self.progress.question
+        if qid is None:
+            raise InputError("no question has been asked yet")
+        return self.bank.get(qid)
+
+    def _stage_over(self, now: int) -> str | None:
+        p = self.progress
+        stage = p.current
+        if p.answers_in_stage >= stage.script.max_turns:
+            return f"turn budget of {stage.script.max_turns} answers spent"
+        if now - p.stage_start_ms >= stage.minutes * 60_000:
+            return f"time budget of {stage.minutes:g} minutes spent"
+        return None
+
+    def _phase_over(self, phase: Phase, now: int) -> bool:
+        p = self.progress
+        return p.answers_in_phase >= phase.turns or now - p.phase_start_ms >= phase.minutes * 60_000
+
+    def _next_message(self) -> _Message:
+        p = self.progress
+        now = self._now_ms()
+        over = self._stage_over(now)
+        if over:
+            return self._closing(reason=over)
+        stage = p.current
+        script = stage.script
+        moved_on: Decision | None = None
+        while True:
+            phase = script.phases[p.phase]
+            if not self._phase_over(phase, now):
+                decision = self._consider_followup(phase)
+                if decision is not None and decision.action != "move_on":
+                    return self._followup(decision, phase)
+                moved_on = decision or moved_on
+                if phase.ask == "new" and p.questions_in_phase < phase.questions:
+                    hit = self._choose(stage, phase)
+                    if hit is not None:
+                        return self._ask(hit, phase, moved_on)
+            if p.phase + 1 >= len(script.phases):
+                return self._closing(reason="script finished", decision=moved_on)
+            p.enter_phase(p.phase + 1, now)  # held in memory until a turn in the phase is saved
+
+    def _consider_followup(self, phase: Phase) -> Decision | None:
+        p = self.progress
+        if not p.question or p.skipped or p.last_role != "candidate" or self._assessment is None:
+            return None
+        persona = self.progress.current.persona
+        cap = min(phase.followups, persona.probing)
+        return decide(
+            Situation(
+                question=self._question(),
+                assessment=self._assessment,
+                answers="\n\n".join(self._answers),
+                asked=list(p.followups),
+                phase=phase,
+                budget=cap - p.followups_here,
+                persona=persona,
+                phase_asked=p.followups_here,
+            )
+        )
+
+    def _intro(self, phase: Phase) -> str | None:
+        """The phase's opening line, said with its first message only."""
+        p = self.progress
+        if p.questions_in_phase or p.followups_here:
+            return None
+        return p.current.persona.phrasing.phase_intros.get(phase.id) or phase.intro
+
+    def _followup(self, decision: Decision, phase: Phase) -> _Message:
+        p = self.progress
+        stage = p.current
+        question = self._question()
+        salt = f"{self.session_id}:{len(p.asked)}:{len(p.followups)}:{p.phase}"
+        notes: dict[str, Any] = {
+            "action": decision.action,
+            "reason": decision.reason,
+            "quote": decision.gap.quote if decision.gap else None,
+        }
+        request = Request(
+            persona=stage.persona,
+            question=question,
+            decision=decision,
+            answers="\n\n".join(self._answers),
+            round_title=stage.script.title,
+            level=self.config.level.value,
+            salt=salt,
+            intro=self._intro(phase) if phase.ask == "continue" else None,
+            notes=notes,
+        )
+        return _Message(
+            "followup",
+            self.writer.write(request),
+            question_id=question.id,
+            phase=phase.id,
+            target=decision.target,
+            notes=notes,
+        )
+
+    def _ask(self, hit: Hit, phase: Phase, moved_on: Decision | None) -> _Message:
+        p = self.progress
+        stage = p.current
+        persona = stage.persona
+        t = persona.phrasing
+        question = self.bank.get(hit.id)
+        salt = f"{self.session_id}:q:{len(p.asked)}"
+        first_in_stage = p.question is None
+        lead: list[str] = []
+        if not p.started and self.host is not None:
+            lead.append(self.host.opening_line(stage.script.title))
+        if first_in_stage:
+            lead.append(persona.opening_line(stage.script.title))
+        elif moved_on is not None:
+            lead.append(pick(t.no_answer if moved_on.no_attempt else t.move_on, salt + ":lead"))
+        intro = self._intro(phase)
+        if intro:
+            lead.append(intro)
+        body = question.text if first_in_stage else pick(t.next_question, salt).format(question=question.text)
+        notes: dict[str, Any] = {
+            "question": question.text,
+            "retrieval": {"score": hit.score, "level": hit.level, "topic": hit.topic},
+            "reason": moved_on.reason if moved_on else None,
+        }
+        if hit.id in self._recent:
+            notes["reused_recent"] = True
+        return _Message(
+            "question", Draft.of(" ".join([*lead, body])), question_id=question.id, phase=phase.id, notes=notes
+        )
+
+    def _closing(self, *, reason: str = "", decision: Decision | None = None, early: bool = False) -> _Message:
+        p = self.progress
+        persona = p.current.persona
+        parts = []
+        if decision is not None and not early:
+            parts.append(pick(persona.phrasing.acknowledge, f"{self.session_id}:close:{p.stage}"))
+        parts.append(persona.closing_line())
+        if p.stage + 1 >= len(self.stages) and self.host is not None:
+            parts.append(self.host.closing_line())
+        notes: dict[str, Any] = {"reason": "ended by the candidate" if early else reason, "final": early}
+        return _Message("closing", Draft.of(" ".join(parts)), question_id=p.question or "", notes=notes)
+
+    def _choose(self, stage: Stage, phase: Phase) -> Hit | None:
+        """The next question: retrieval by round, level, topics, focus and the pasted context;
+        never one asked in this session, and not one from recent sessions unless allowed."""
+        p = self.progress
+        rank = min(4, max(1, self.config.level.rank + phase.level_offset))
+        query = " ".join(
+            [*self.config.topics, *self.config.focus, self.config.context]
+        ).strip() or f"{stage.persona.role}: {stage.script.title}"
+        asked = set(p.asked)
+        hits: list[Hit] = []
+        for exclude in (asked | self._recent, asked) if self._recent else (asked,):
+            key = (stage.script.round.value, rank, query)
+            # the query is fixed for a stage, so one search serves every question of it
+            cached = self._hits.get(key, [])
+            hits = [h for h in cached if h.id not in exclude and h.id in self.bank]
+            if not hits:
+                cached = search(
+                    self.index,
+                    query,
+                    round=stage.script.round.value,
+                    max_level=f"MLE{rank}",
+                    k=CANDIDATES,
+                    exclude=exclude,
+                )
+                self._hits[key] = cached
+                hits = [h for h in cached if h.id not in exclude and h.id in self.bank]
+            if hits:
+                break
+        if not hits:
+            return None
+        asked_topics = {self.bank.get(q).topic for q in asked if q in self.bank}
+        wanted = {t.lower() for t in self.config.topics}
+
+        def preference(h: Hit) -> tuple[int, bool, float]:
+            bonus = 0.1 if h.topic.lower() in wanted else 0.0
+            return abs(int(h.level[-1]) - rank), h.topic in asked_topics, -(h.score + bonus)
+
+        return min(hits, key=preference)
+
+    def _finish(self) -> dict[str, Any]:
+        from interviewer.report import build_report
+
+        info = self.store.get(self.session_id).model_copy(update={"status": "finished"})
+        report = build_report(info, self.transcript(), self.bank).model_dump(mode="json")
+        self.store.finish(self.session_id, report)
+        self._report = report
+        return report
+
+
+# ------------------------------------------------------------------------------ wiring defaults
+
+
+def _plan(config: InterviewConfig, settings: Settings) -> tuple[list[Stage], Persona | None]:
+    personas = load_personas(settings.personas_dir)
+    scripts = load_scripts(settings.rounds_dir)
+    plan = plan_stages(personas, scripts, persona=config.persona, round=config.round, loop=config.loop)
+    return plan.stages, plan.host
+
+
+def _stage_facts(stage: Stage) -> dict[str, Any]:
+    """What a report needs of a stage, saved so it reads the same after personas change."""
+    return {
+        "script": stage.script.id,
+        "round": stage.script.round.value,
+        "title": stage.script.title,
+        "persona": stage.persona.id,
+        "persona_name": stage.persona.name,
+        "persona_role": stage.persona.role,
+        "strictness": stage.persona.strictness,
+        "minutes": stage.minutes,
+        "max_turns": stage.script.max_turns,
+    }
+
+
+def default_scorer() -> Scorer:
+    from interviewer.scoring.offline import OfflineScorer
+
+    return OfflineScorer()
+
+
+def default_writer(kind: str, settings: Settings) -> FollowUpWriter:
+    if kind == "offline":
+        return OfflineWriter()
+    from interviewer.followup_llm import llm_writer
+
+    return llm_writer(settings)
