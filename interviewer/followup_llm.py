@@ -12,16 +12,14 @@ lists the fallback.
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from interviewer.config import Settings
 from interviewer.datafiles import load_prompt
 from interviewer.followup import Draft, OfflineWriter, Request, leaked_key_points
+from interviewer.llm import LLM, LLMUnavailable, get_llm
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +28,24 @@ MAX_ANSWER_CHARS = 6000
 
 
 class LLMWriter:
-    name = "llm"
+    """Follow-ups phrased by a chat model through :class:`interviewer.llm.LLM`.
+
+    Transport retries with backoff (429, 5xx, timeouts) are the ``openai`` client's, bounded by
+    ``llm.max_retries``; this writer adds ``retries`` more attempts only for replies that arrive
+    empty or unusable before anything was shown.
+    """
+
     streams = True
 
-    def __init__(
-        self,
-        model: BaseChatModel,
-        *,
-        retries: int = 2,
-        backoff_s: float = 0.5,
-        sleep: Callable[[float], None] = time.sleep,
-        fallback: OfflineWriter | None = None,
-    ) -> None:
-        self.model = model
+    def __init__(self, llm: LLM, *, retries: int = 1, fallback: OfflineWriter | None = None) -> None:
+        self.llm = llm
         self.retries = retries
-        self.backoff_s = backoff_s
-        self.sleep = sleep
         self.fallback = fallback or OfflineWriter()
         self._prompt = load_prompt("followup")["llm"]
+
+    @property
+    def name(self) -> str:
+        return self.llm.name
 
     def write(self, request: Request) -> Draft:
         offline = self.fallback.compose(request)
@@ -55,10 +53,10 @@ class LLMWriter:
         def chunks() -> Iterator[str]:
             yield from self._stream(request, offline, draft)
 
-        draft = Draft(chunks(), engine="llm")
+        draft = Draft(chunks(), engine=self.name)
         return draft
 
-    def messages(self, r: Request, suggestion: str) -> list[Any]:
+    def messages(self, r: Request, suggestion: str) -> list[BaseMessage]:
         p = r.persona
         system = self._prompt["system"].format(
             name=p.name,
@@ -80,32 +78,25 @@ class LLMWriter:
 
     def _stream(self, r: Request, offline: str, draft: Draft) -> Iterator[str]:
         messages = self.messages(r, offline)
-        problem = "no attempt made"
-        for attempt in range(self.retries + 1):
-            if attempt:
-                self.sleep(self.backoff_s * 2 ** (attempt - 1))
+        problem = "no reply"
+        for _attempt in range(self.retries + 1):
             emitted: list[str] = []
             try:
-                for chunk in self.model.stream(messages):
-                    piece = _text(chunk.content)
-                    if piece:
-                        emitted.append(piece)
-                        yield piece
-            except Exception as e:  # every transport or API error ends in the same fallback
-                problem = explain(e)
-                log.warning("LLM follow-up attempt %d failed: %s", attempt + 1, problem)
-                if emitted:
-                    yield from _fallback(draft, f"the model failed mid-reply: {problem}", offline, after_text=True)
-                    return
-                continue
-            text = "".join(emitted).strip()
-            unusable = self.check(text, r)
-            if unusable is None:
+                for piece in self.llm.stream(messages):
+                    emitted.append(piece)
+                    yield piece
+            except Exception as e:  # LLMUnavailable after the client's retries, or a bug: both fall back
+                if not isinstance(e, LLMUnavailable):
+                    log.exception("LLM follow-up failed unexpectedly")
+                problem = e.reason if isinstance(e, LLMUnavailable) else f"{type(e).__name__}: {e}"
+                yield from _fallback(draft, problem, offline, after_text=bool(emitted))
                 return
-            if emitted:
-                yield from _fallback(draft, unusable, offline, after_text=True)
+            problem = self.check("".join(emitted).strip(), r) or ""
+            if not problem:
                 return
-            problem = unusable
+            if emitted:  # already shown: correct it in the open
+                yield from _fallback(draft, problem, offline, after_text=True)
+                return
         yield from _fallback(draft, f"{problem} (after {self.retries + 1} attempts)", offline, after_text=False)
 
     @staticmethod
@@ -127,29 +118,6 @@ def _fallback(draft: Draft, reason: str, offline: str, *, after_text: bool) -> I
     draft.engine = "offline-fallback"
     draft.fallback_reason = reason
     yield ("\n\n" if after_text else "") + f"[offline follow-up: {reason}] {offline}"
-
-
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content blocks
-        return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content)
-    return ""
-
-
-def explain(e: Exception) -> str:
-    """A short reason fit for a transcript: status codes and timeouts, not stack traces."""
-    status = getattr(e, "status_code", None)
-    name = type(e).__name__
-    if "Timeout" in name or isinstance(e, TimeoutError):
-        return "the model timed out"
-    if status == 429:
-        return "rate limited (HTTP 429)"
-    if status:
-        return f"HTTP {status} from the model endpoint"
-    if "Connection" in name:
-        return "cannot reach the model endpoint"
-    return f"{name}: {str(e)[:120]}"
 
 
 def describe_gap(r: Request) -> str:
@@ -176,7 +144,7 @@ def describe_notes(r: Request) -> str:
 
 
 def llm_writer(settings: Settings) -> LLMWriter:
-    """The writer for ``followups = llm``, on the project's chat-model factory."""
-    from interviewer.llm import chat_model  # type: ignore[attr-defined]
-
-    return LLMWriter(chat_model(settings), retries=settings.llm.max_retries)
+    """The writer for ``followups = llm``: the configured endpoint (a clear error if there is none)."""
+    llm = get_llm(settings, engine="llm")
+    assert llm is not None  # engine="llm" never yields the offline None
+    return LLMWriter(llm)
