@@ -23,10 +23,13 @@ want="$(stamp_of)"
 have="$(cat .venv/.installed 2>/dev/null || true)"
 if [ "$want" != "$have" ]; then
   echo "[setup] installing pinned Python dependencies into .venv (first run: about 2 minutes)"
-  .venv/bin/python -m pip install -q --upgrade "pip>=24"
-  # torch is never needed; the lock pins everything so no resolver can pull a CUDA build.
-  .venv/bin/python -m pip install -q -r requirements.lock
-  .venv/bin/python -m pip install -q --no-deps -e .
+  log=.venv/install.log
+  {
+    .venv/bin/python -m pip install --upgrade "pip>=24" &&
+    # torch is never needed; the lock pins everything so no resolver can pull a CUDA build.
+    .venv/bin/python -m pip install -r requirements.lock &&
+    .venv/bin/python -m pip install --no-deps -e .
+  } >"$log" 2>&1 || { tail -40 "$log" >&2; echo "[setup] pip install failed; full log: $log" >&2; exit 1; }
   echo "$want" > .venv/.installed
 fi
 
