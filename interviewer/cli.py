@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "interviewer.commands.core",
     "interviewer.commands.sessions",
     "interviewer.commands.chat",
+    "interviewer.commands.app",
 ]
 
 app = typer.Typer(
