@@ -119,8 +119,10 @@ class Microphone:
         self._stream.start()
 
     def _open(self, device: int | None, rate: int, block_s: float) -> Any:
+        # 16-bit integers: every capture device speaks them natively, and raw sources (the ALSA
+        # file plugin used for headless tests) are read as such, not reinterpreted as floats.
         return self._sd.InputStream(
-            samplerate=rate, channels=1, dtype="float32", device=device, blocksize=int(rate * block_s)
+            samplerate=rate, channels=1, dtype="int16", device=device, blocksize=int(rate * block_s)
         )
 
     def read(self) -> np.ndarray:
@@ -128,7 +130,7 @@ class Microphone:
         data, overflowed = self._stream.read(self.block)
         if overflowed:
             log.debug("microphone input overflowed: a block was lost")
-        x = np.asarray(data, dtype=np.float32).reshape(-1)
+        x = np.asarray(data, dtype=np.float32).reshape(-1) / 32768.0
         return resample(x, self.rate, RATE) if self.rate != RATE else x
 
     def frames(self) -> Iterator[Frame]:

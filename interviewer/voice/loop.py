@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from interviewer.voice.delivery import SessionDelivery, summarize
 from interviewer.voice.frames import (
@@ -115,3 +115,53 @@ def run_voice_interview(
 
 def _enough(result: VoiceResult, max_answers: int | None) -> bool:
     return max_answers is not None and len(result.answers) >= max_answers
+
+
+class Conversation(Protocol):
+    """The interview engine as a spoken interview needs it (the seam it plugs into)."""
+
+    def opening(self) -> Iterable[str]: ...
+
+    def reply(self, answer: str) -> Iterable[str]: ...
+
+    def is_over(self) -> bool: ...
+
+
+class EchoConversation:
+    """A microphone check: says back what it heard, so a candidate can test their set-up
+    (levels, device, transcription quality) before a real interview."""
+
+    def __init__(self, rounds: int = 3) -> None:
+        self.rounds = rounds
+        self.heard: list[str] = []
+
+    def opening(self) -> Iterable[str]:
+        return ["Microphone check. Say a sentence or two, then stay quiet until I answer."]
+
+    def reply(self, answer: str) -> Iterable[str]:
+        self.heard.append(answer)
+        yield f"I heard: {answer}"
+        if self.is_over():
+            yield "That's it. Your set-up works."
+        else:
+            yield "Say something else, or press Control C to stop."
+
+    def is_over(self) -> bool:
+        return len(self.heard) >= self.rounds
+
+
+class InterviewConversation:
+    """``interviewer.session.Interview`` as a spoken ``Conversation``."""
+
+    def __init__(self, interview: Any) -> None:
+        self.interview = interview
+        self.session_id: str = interview.session_id
+
+    def opening(self) -> Iterable[str]:
+        return self.interview.start()
+
+    def reply(self, answer: str) -> Iterable[str]:
+        return self.interview.answer(answer)
+
+    def is_over(self) -> bool:
+        return bool(self.interview.done)
