@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "interviewer.commands.sessions",
     "interviewer.commands.chat",
     "interviewer.commands.app",
+    "interviewer.commands.voice",
 ]
 
 app = typer.Typer(
