@@ -168,7 +168,8 @@ def _load_pyav(src: str | bytes, max_s: float | None) -> Clip:
     except _NotReadable:
         raise
     except Exception as e:  # PyAV raises many error types for garbage input
-        raise _NotReadable(type(e).__name__ + (f": {e}" if str(e) else "")) from None
+        reason = getattr(e, "strerror", None) or type(e).__name__
+        raise _NotReadable(str(reason).lower()) from None
     if not chunks:
         raise _NotReadable("no audio could be decoded")
     samples = np.concatenate(chunks).astype(np.float32)

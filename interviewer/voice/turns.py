@@ -19,6 +19,8 @@ import numpy as np
 RATE = 16_000
 FRAME_S = 0.03
 _FRAME = int(RATE * FRAME_S)
+INITIAL_FLOOR_DB = -45.0
+FLOOR_RISE_DB = 2.0 * FRAME_S
 
 
 class Event(Enum):
@@ -73,7 +75,8 @@ class TurnDetector:
 
     def __init__(self, config: TurnConfig | None = None) -> None:
         self.config = config or TurnConfig()
-        self.noise_db = -60.0
+        # A typical room to start with; the first quiet frames pull it down to the real one.
+        self.noise_db = INITIAL_FLOOR_DB
         self._carry = np.zeros(0, dtype=np.float32)
         self.reset()
 
@@ -118,9 +121,13 @@ class TurnDetector:
         self.t = (idx + 1) * FRAME_S
         db = level_db(frame)
         voiced = db > max(self.noise_db + cfg.margin_db, cfg.min_level_db)
-        if not voiced:
-            # The floor follows quiet frames quickly down and slowly up (a fan starting).
-            self.noise_db += (db - self.noise_db) * (0.2 if db < self.noise_db else 0.02)
+        # The floor follows quiet frames fast down, and creeps up (2 dB/s) under anything
+        # louder, so a fan that starts mid-interview stops counting as speech; the dips
+        # between words pull it back down before it reaches speech level.
+        if db < self.noise_db:
+            self.noise_db += (db - self.noise_db) * 0.3
+        else:
+            self.noise_db += min(db - self.noise_db, FLOOR_RISE_DB)
         self.voiced_run = self.voiced_run + 1 if voiced else 0
         event: TurnEvent | None = None
         if voiced and (self.speaking or self.voiced_run >= cfg.start_frames):
