@@ -25,7 +25,7 @@ from interviewer.personas import Persona, Templates
 from interviewer.rounds import Phase
 from interviewer.scoring.types import Assessment
 
-Action = Literal["probe", "challenge", "move_on"]
+Action = Literal["probe", "challenge", "reframe", "move_on"]
 
 #: Flags that mean "there is nothing in this answer to build on": move on, don't probe.
 NO_ATTEMPT_FLAGS = frozenset({"empty", "gibberish", "idk", "dont_know", "no_answer", "off_topic"})
@@ -38,6 +38,8 @@ DEFAULT_FOCUS: dict[Round, list[str]] = {
 }
 QUOTE_WORDS = 16
 GENERIC_HINT = "think about what would still be missing before this could ship."
+#: Outline headings that name a step of answering, not an area of the problem.
+GENERIC_HEADINGS = frozenset({"clarify", "overview", "summary", "recap", "approach", "answer", "solution", "wrap-up"})
 #: A missed key point's closest sentence is worth quoting back only when it is at least this near.
 NEAR = 0.3
 
@@ -119,6 +121,7 @@ class Situation:
     budget: int  # follow-ups still allowed on this question in this phase
     persona: Persona
     phase_asked: int = 0  # follow-ups already asked on this question in this phase
+    more_questions: bool = True  # the phase still has a new question to move on to
 
 
 # --------------------------------------------------------------------------------------- policy
@@ -130,6 +133,10 @@ def decide(s: Situation) -> Decision:
         return Decision("move_on", "follow-up budget for this question spent")
     if no_attempt(s.assessment):
         flags = ", ".join(s.assessment.flags) or "every dimension abstained"
+        if not s.more_questions and not s.asked:
+            # the round's only question: offer one easier way in before giving up on it
+            gap = _entry_point(s)
+            return Decision("reframe", f"nothing to build on ({flags}): one easier way in", gap, no_attempt=True)
         return Decision("move_on", f"nothing to build on ({flags}): moving on rather than probing", no_attempt=True)
     prompt = s.phase.prompt
     if prompt and s.phase_asked == 0 and prompt.applies(s.answers):
@@ -159,6 +166,13 @@ def decide(s: Situation) -> Decision:
     if gaps:
         return Decision("move_on", f"{len(gaps)} gap(s) left, none of them this phase's focus")
     return Decision("move_on", "no gap left that has not been probed")
+
+
+def _entry_point(s: Situation) -> Gap:
+    """The first key point: questions are written to build up, so it is the gentlest start."""
+    q = s.question
+    probes = {p.key_point: p.text for p in q.follow_ups if p.key_point is not None}
+    return Gap(Target.point(1, q.key_points[0]), 1.0, probe=probes.get(1), area=outline_area(q, q.key_points[0]))
 
 
 def no_attempt(a: Assessment) -> bool:
@@ -256,10 +270,18 @@ def _safe(sentence: str | None) -> str | None:
 
 
 def shorten(quote: str, words: int = QUOTE_WORDS) -> str:
-    """A verbatim prefix of the quote, cut at a word boundary; never a paraphrase."""
+    """A verbatim prefix of the quote, cut at a clause boundary when one is near; never a paraphrase."""
     quote = quote.strip().rstrip(".!?,;:")
     parts = quote.split()
-    return quote if len(parts) <= words else " ".join(parts[:words])
+    if len(parts) <= words:
+        return quote
+    parts = parts[:words]
+    clause = [i for i, w in enumerate(parts[:-1]) if i >= 5 and w[-1] in ",;:"]
+    if clause:
+        parts = parts[: clause[-1] + 1]
+    if "(" in " ".join(parts) and ")" not in " ".join(parts):
+        parts = parts[: next(i for i, w in enumerate(parts) if "(" in w)] or parts
+    return " ".join(parts).rstrip(",;:")
 
 
 def nearest_sentence(answers: str, near: str) -> str | None:
@@ -295,7 +317,7 @@ def outline_area(q: Question, key_point: str) -> str | None:
     best, best_n = None, 1
     for item in q.outline:
         head, sep, rest = item.partition(":")
-        if not sep or len(head.split()) > 6:
+        if not sep or len(head.split()) > 6 or head.strip().lower() in GENERIC_HEADINGS:
             continue
         n = len(want & set(_words(rest + " " + head)))
         if n > best_n:
@@ -390,7 +412,9 @@ class Draft:
 
 
 class FollowUpWriter(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
+
     streams: bool  # False: the text is ready at once (the engine saves it eagerly)
 
     def write(self, request: Request) -> Draft: ...
@@ -411,7 +435,8 @@ class OfflineWriter:
         gap = r.decision.gap
         if gap is None:
             raise ValueError("nothing to phrase: the decision is to move on")
-        head = [pick(t.acknowledge, r.salt + ":ack")]
+        lead = t.reframe if r.decision.action == "reframe" else t.acknowledge
+        head = [pick(lead, r.salt + ":ack")]
         if r.intro:
             head.append(r.intro)
         quote = shorten(gap.quote) if gap.quote else None

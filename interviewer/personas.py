@@ -36,6 +36,7 @@ PLACEHOLDERS: dict[str, set[str]] = {
     "challenge": {"quote"},
     "move_on": set(),
     "no_answer": set(),
+    "reframe": set(),
     "next_question": {"question"},
     "hint": {"hint"},
     "dimension": set(),
@@ -73,6 +74,7 @@ class Templates(BaseModel):
     challenge: list[str] = Field(default_factory=list, description="question an assumption: {quote}")
     move_on: list[str] = Field(default_factory=list)
     no_answer: list[str] = Field(default_factory=list, description="after an empty or 'I don't know' answer")
+    reframe: list[str] = Field(default_factory=list, description="before an easier way into an unanswered question")
     next_question: list[str] = Field(default_factory=list, description="introduce a new question: {question}")
     hint: list[str] = Field(default_factory=list, description="a requested nudge: {hint}")
     dimension: dict[str, list[str]] = Field(default_factory=dict, description="probes per rubric dimension")

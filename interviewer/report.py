@@ -213,8 +213,10 @@ def _question(qid: str, turns: list[Turn], bank: Bank | None, names: dict[str, s
     attempted = bool(answers) and bool(levels) and not {"empty", "gibberish", "dont_know", "off_topic"} & set(flags)
     mean_level = round(mean(levels), 2) if levels else None
     skipped = any(t.kind == "skip" for t in turns)
-    weak = not attempted or (mean_level is not None and mean_level <= WEAK_LEVEL) or bool(
-        a and a.key_points and len(a.missed) > len(a.key_points) / 2
+    weak = (
+        not attempted
+        or (mean_level is not None and mean_level <= WEAK_LEVEL)
+        or bool(a and a.key_points and len(a.missed) > len(a.key_points) / 2)
     )
     outline = (list(q.outline) or list(q.key_points)) if (q is not None and weak) else []
     return QuestionReport(
@@ -259,9 +261,11 @@ def hire_signal(
     shift = (strictness - 3) * 0.1
     floors = [f + shift if f else f for f in SIGNAL_FLOORS]
     index = max(i for i, f in enumerate(floors) if score >= f)
-    reasons = [f"average level {score:.2f} over {len(values)} question(s); {SIGNALS[index]} needs {floors[index]:.2f}"
-               + (f", {SIGNALS[index + 1]} {floors[index + 1]:.2f}" if index + 1 < len(SIGNALS) else "")
-               + f" (strictness {strictness})"]
+    reasons = [
+        f"average level {score:.2f} over {len(values)} question(s); {SIGNALS[index]} needs {floors[index]:.2f}"
+        + (f", {SIGNALS[index + 1]} {floors[index + 1]:.2f}" if index + 1 < len(SIGNALS) else "")
+        + f" (strictness {strictness})"
+    ]
     ranked = sorted((d for d in dims if d.mean is not None), key=lambda d: d.mean or 0)
     if ranked:
         low, high = ranked[0], ranked[-1]

@@ -237,22 +237,26 @@ class Interview:
         host: Persona | None,
         *,
         store: Store,
-        scorer: Scorer,
-        writer: FollowUpWriter,
-        bank: Bank,
-        index: QuestionIndex,
+        settings: Settings | None = None,
+        scorer: Scorer | None = None,
+        writer: FollowUpWriter | None = None,
+        bank: Bank | None = None,
+        index: QuestionIndex | None = None,
         clock: Callable[[], float] = time.monotonic,
         recent: set[str] | None = None,
     ) -> None:
+        from interviewer import service
+
+        settings = settings or get_settings()
         self.session_id = session_id
         self.config = config
         self.stages = stages
         self.host = host
         self.store = store
-        self.scorer = scorer
-        self.writer = writer
-        self.bank = bank
-        self.index = index
+        self.scorer = scorer or default_scorer()
+        self.writer = writer or default_writer(config.followups, settings)
+        self.bank = bank if bank is not None else service.get_bank(settings)
+        self.index = index or service.ensure_index(settings)
         self._clock = clock
         self._recent = recent or set()
         self.progress = Progress(stages)
@@ -277,13 +281,16 @@ class Interview:
         scorer: Scorer | None = None,
         writer: FollowUpWriter | None = None,
         index: QuestionIndex | None = None,
+        bank: Bank | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> Interview:
         settings = settings or get_settings()
         stages, host = _plan(config, settings)
         store = store or open_store(settings)
-        title = " + ".join(st.script.title for st in stages) + f" · {config.level.value} · " + (
-            host.name if host else stages[0].persona.name
+        title = (
+            " + ".join(st.script.title for st in stages)
+            + f" · {config.level.value} · "
+            + (host.name if host else stages[0].persona.name)
         )
         meta = {
             "config": config.model_dump(mode="json"),
@@ -292,7 +299,20 @@ class Interview:
         }
         sid = store.create(meta, title)
         recent = set() if config.allow_recent else store.recent_question_ids(exclude=sid, sessions=RECENT_SESSIONS)
-        return cls._build(sid, config, stages, host, settings, store, scorer, writer, index, clock, recent)
+        return cls(
+            sid,
+            config,
+            stages,
+            host,
+            store=store,
+            settings=settings,
+            scorer=scorer,
+            writer=writer,
+            bank=bank,
+            index=index,
+            clock=clock,
+            recent=recent,
+        )
 
     @classmethod
     def resume(
@@ -304,6 +324,7 @@ class Interview:
         scorer: Scorer | None = None,
         writer: FollowUpWriter | None = None,
         index: QuestionIndex | None = None,
+        bank: Bank | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> Interview:
         """Pick a session up at the turn where it stopped; call :meth:`start` for the message to show."""
@@ -319,41 +340,23 @@ class Interview:
             raise InterviewerError(f"session {info.id} uses a persona or round that no longer exists: {e}") from None
         host = personas.get(info.config["host"]) if info.config.get("host") else None
         recent = set() if config.allow_recent else store.recent_question_ids(exclude=info.id, sessions=RECENT_SESSIONS)
-        iv = cls._build(info.id, config, stages, host, settings, store, scorer, writer, index, clock, recent)
-        iv._replay(store.turns(info.id))
-        iv._report = info.report
-        return iv
-
-    @classmethod
-    def _build(
-        cls,
-        sid: str,
-        config: InterviewConfig,
-        stages: list[Stage],
-        host: Persona | None,
-        settings: Settings,
-        store: Store,
-        scorer: Scorer | None,
-        writer: FollowUpWriter | None,
-        index: QuestionIndex | None,
-        clock: Callable[[], float],
-        recent: set[str],
-    ) -> Interview:
-        from interviewer import service
-
-        return cls(
-            sid,
+        iv = cls(
+            info.id,
             config,
             stages,
             host,
             store=store,
-            scorer=scorer or default_scorer(),
-            writer=writer or default_writer(config.followups, settings),
-            bank=service.get_bank(settings),
-            index=index or service.ensure_index(settings),
+            settings=settings,
+            scorer=scorer,
+            writer=writer,
+            bank=bank,
+            index=index,
             clock=clock,
             recent=recent,
         )
+        iv._replay(store.turns(info.id))
+        iv._report = info.report
+        return iv
 
     def _replay(self, turns: list[Turn]) -> None:
         for turn in turns:
@@ -664,8 +667,18 @@ class Interview:
                 budget=cap - p.followups_here,
                 persona=persona,
                 phase_asked=p.followups_here,
+                more_questions=self._more_questions(),
             )
         )
+
+    def _more_questions(self) -> bool:
+        """Whether a new question is still to come in this round (then a non-answer moves on)."""
+        p = self.progress
+        phases = p.current.script.phases
+        here = phases[p.phase]
+        if here.ask == "new" and p.questions_in_phase < here.questions:
+            return True
+        return any(ph.ask == "new" for ph in phases[p.phase + 1 :])
 
     def _intro(self, phase: Phase) -> str | None:
         """The phase's opening line, said with its first message only."""
@@ -751,9 +764,10 @@ class Interview:
         never one asked in this session, and not one from recent sessions unless allowed."""
         p = self.progress
         rank = min(4, max(1, self.config.level.rank + phase.level_offset))
-        query = " ".join(
-            [*self.config.topics, *self.config.focus, self.config.context]
-        ).strip() or f"{stage.persona.role}: {stage.script.title}"
+        query = (
+            " ".join([*self.config.topics, *self.config.focus, self.config.context]).strip()
+            or f"{stage.persona.role}: {stage.script.title}"
+        )
         asked = set(p.asked)
         hits: list[Hit] = []
         for exclude in (asked | self._recent, asked) if self._recent else (asked,):

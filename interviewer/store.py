@@ -178,9 +178,7 @@ class Store:
             return _info(row, n)
 
     def sessions(self, limit: int = 50) -> list[SessionInfo]:
-        counts = (
-            select(TurnRow.session_id, func.count().label("n")).group_by(TurnRow.session_id).subquery()
-        )
+        counts = select(TurnRow.session_id, func.count().label("n")).group_by(TurnRow.session_id).subquery()
         with self._tx() as s:
             rows = s.execute(
                 select(SessionRow, counts.c.n)

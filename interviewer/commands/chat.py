@@ -56,12 +56,12 @@ def chat_cmd(
                 persona=persona,
                 round=round,
                 loop=loop,
-                level=level,  # type: ignore[arg-type]
+                level=level,
                 topics=topic or [],
                 focus=focus or [],
                 context=_read_text(context, "--context") if context else "",
                 allow_recent=allow_repeats,
-                followups=followups,  # type: ignore[arg-type]
+                followups=followups,
             )
         except ValueError as e:
             raise InputError(f"bad option: {_first_error(e)}") from None
