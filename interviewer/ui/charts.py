@@ -1,0 +1,114 @@
+"""Figures for the views (matplotlib, headless): scorecard levels, progress over time, confusion matrices.
+
+Every figure plots levels on the rubric's 1-4 scale with abstentions drawn apart (a hollow
+marker at the bottom), never as a made-up number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+LEVEL_COLORS = {1: "#ef4444", 2: "#f59e0b", 3: "#38bdf8", 4: "#22c55e"}
+ABSTAIN = "#94a3b8"
+
+
+def _figure(panels: int, *, height: float = 2.1, cols: int = 2) -> tuple[Figure, list[Any]]:
+    from matplotlib.figure import Figure
+
+    cols = max(1, min(cols, panels))
+    rows = max(1, -(-panels // cols))
+    fig = Figure(figsize=(4.2 * cols, height * rows + 0.3), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel().tolist()
+    for ax in axes[panels:]:
+        ax.set_visible(False)
+    return fig, axes[:panels]
+
+
+def levels_by_dimension(dimensions: Mapping[str, Sequence[int | None]], labels: Sequence[str]) -> Figure:
+    """One panel per dimension: the level each question earned (hollow = abstained)."""
+    names = list(dimensions)
+    fig, axes = _figure(max(1, len(names)))
+    if not names:
+        axes[0].text(0.5, 0.5, "no scored answers yet", ha="center", va="center")
+        axes[0].set_axis_off()
+        return fig
+    for ax, name in zip(axes, names, strict=False):
+        levels = list(dimensions[name])
+        xs = list(range(1, len(levels) + 1))
+        heights = [lv or 0 for lv in levels]
+        colors = [LEVEL_COLORS.get(lv or 0, ABSTAIN) for lv in levels]
+        ax.bar(xs, heights, color=colors, width=0.6)
+        for x, lv in zip(xs, levels, strict=True):
+            if lv is None:
+                ax.plot([x], [0.15], marker="o", mfc="none", mec=ABSTAIN, ms=7)
+        ax.set_title(name, fontsize=10, loc="left")
+        ax.set_ylim(0, 4.3)
+        ax.set_yticks([1, 2, 3, 4])
+        ax.set_xticks(xs, [labels[i - 1] if i - 1 < len(labels) else f"Q{i}" for i in xs], fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def progress(series: Mapping[str, Sequence[tuple[datetime, float]]]) -> Figure:
+    """One panel per dimension: the session average over time."""
+    names = [n for n in series if series[n]]
+    fig, axes = _figure(max(1, len(names)))
+    if not names:
+        axes[0].text(0.5, 0.5, "no finished sessions with scores yet", ha="center", va="center")
+        axes[0].set_axis_off()
+        return fig
+    for ax, name in zip(axes, names, strict=False):
+        points = sorted(series[name])
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        ax.plot(xs, ys, marker="o", color="#6366f1")
+        ax.set_title(name, fontsize=10, loc="left")
+        ax.set_ylim(0.8, 4.2)
+        ax.set_yticks([1, 2, 3, 4])
+        ax.grid(alpha=0.3)
+        ax.tick_params(axis="x", labelsize=7, rotation=30)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def confusion_matrices(matrices: Mapping[str, Sequence[Sequence[int]]]) -> Figure:
+    """One heat map per dimension: gold level (rows) against predicted level (columns)."""
+    names = list(matrices)
+    fig, axes = _figure(max(1, len(names)), height=3.0, cols=3)
+    if not names:
+        axes[0].text(0.5, 0.5, "no labelled dimensions", ha="center", va="center")
+        axes[0].set_axis_off()
+        return fig
+    for ax, name in zip(axes, names, strict=False):
+        m = [list(row) for row in matrices[name]]
+        size = len(m)
+        ax.imshow(m, cmap="Blues")
+        peak = max((v for row in m for v in row), default=0) or 1
+        for i in range(size):
+            for j in range(size):
+                ax.text(
+                    j,
+                    i,
+                    str(m[i][j]),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if m[i][j] > peak / 2 else "#0f172a",
+                )
+        ticks = list(range(size))
+        ax.set_xticks(ticks, [str(t + 1) for t in ticks])
+        ax.set_yticks(ticks, [str(t + 1) for t in ticks])
+        ax.set_xlabel("predicted", fontsize=8)
+        ax.set_ylabel("gold", fontsize=8)
+        ax.set_title(name, fontsize=10, loc="left")
+    return fig

@@ -1,0 +1,59 @@
+"""Process-wide handles the views share: settings, the session store, the bank and the index.
+
+They are read-only or safe for concurrent use (the store commits each turn in its own
+transaction), so one set serves every browser session. Loading the encoder and opening Chroma
+costs a second or two, so :meth:`AppContext.warm_up` does it in the background at launch and
+the page is served at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from interviewer import service
+from interviewer.bank import Bank
+from interviewer.config import Settings, get_settings
+from interviewer.index import QuestionIndex
+from interviewer.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    settings: Settings = field(default_factory=get_settings)
+    _store: Store | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    warm: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings)
+            return self._store
+
+    @property
+    def bank(self) -> Bank:
+        return service.get_bank(self.settings)
+
+    @property
+    def index(self) -> QuestionIndex:
+        return service.ensure_index(self.settings)
+
+    def warm_up(self) -> threading.Thread:
+        """Open the store, bank and index off the request path; errors surface on first real use."""
+
+        def run() -> None:
+            try:
+                _ = self.store, self.index
+            except Exception:  # reported again, with a clear message, when a view needs it
+                log.exception("warm-up failed")
+            finally:
+                self.warm.set()
+
+        thread = threading.Thread(target=run, name="interviewer-warm-up", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,153 @@
+"""End-to-end: the real app in headless Chromium, used the way a candidate uses it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TURN_TIMEOUT = 60_000
+STRONG_STORY = (
+    "Last year our feed ranking model drifted after a product launch and watch time fell 4 percent. "
+    "I owned the investigation: I built a drift dashboard and found a logging bug that dropped 30 percent "
+    "of negative labels. I weighed retraining at once against fixing the pipeline first, and chose the fix "
+    "because retraining on broken labels would bake the bug in. After the fix watch time recovered by 3.8 "
+    "percent within two weeks, measured in an A/B test against the old pipeline. I learned to alert on "
+    "label rates, not only on model metrics."
+)
+
+
+def choose(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def bot_messages(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator("#interview-chat [data-testid='bot']").all_inner_texts()
+
+
+def wait_for_bot_count(page, n: int) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"#interview-chat [data-testid='bot']\").length >= n",
+        arg=n,
+        timeout=TURN_TIMEOUT,
+    )
+
+
+def toast(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator(".toast-body").filter(has_text=text).first.wait_for(timeout=TURN_TIMEOUT)
+
+
+def start_behavioral(page, feedback: bool = False) -> None:  # type: ignore[no-untyped-def]
+    choose(page, "Round", "Behavioral")
+    if feedback:
+        page.get_by_label("Show feedback after each answer (a real interviewer would not)").check()
+    page.get_by_role("button", name="Start interview").click()
+    wait_for_bot_count(page, 1)
+
+
+def test_complete_a_short_interview(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "offline" in page.locator("#active-engine").inner_text()
+    start_behavioral(page, feedback=True)
+    assert "Behavioral" in page.locator("#interview-status").inner_text()
+    shot(page, "interview-started")
+
+    box = page.locator("#answer-box textarea")
+    box.press("Shift+Enter")  # an empty answer: a message, nothing sent
+    toast(page, "Your answer is empty")
+
+    box.fill(STRONG_STORY)
+    box.press("Shift+Enter")  # keyboard submit
+    wait_for_bot_count(page, 2)
+    feedback = page.locator("#live-feedback")
+    feedback.get_by_text("Feedback on your last answer").wait_for(timeout=TURN_TIMEOUT)
+    assert "offline" in feedback.inner_text()
+    assert page.locator("#interview-chat [data-testid='user']").first.inner_text().startswith("Last year")
+    assert box.input_value() == ""
+
+    page.get_by_role("button", name="Hint").click()
+    wait_for_bot_count(page, 3)
+    page.get_by_role("button", name="Repeat question").click()
+    wait_for_bot_count(page, 4)
+    shot(page, "interview-in-progress")
+
+    page.get_by_role("button", name="End interview").click()
+    card = page.locator("#scorecard")
+    card.wait_for(state="visible", timeout=TURN_TIMEOUT)
+    card.get_by_text("Most useful improvements").wait_for()
+    text = card.inner_text()
+    assert "Scorecard" in text and "Scored by" in text and "offline" in text
+    assert any(s in text for s in ("Strong No Hire", "No Hire", "Hire", "Strong Hire"))
+    assert "Finished" in page.locator("#interview-status").inner_text()
+    shot(page, "interview-scorecard")
+
+    with page.expect_download() as dl:
+        card.get_by_role("button", name="Download Markdown").click()
+    md = Path(dl.value.path()).read_text()
+    assert md.startswith("# Interview report") and "Behavioral" in md
+
+    # the interview is over: another answer is refused with a message, nothing breaks
+    box.fill("one more thing")
+    page.get_by_role("button", name="Send answer").click()
+    toast(page, "this interview has ended")
+    assert box.input_value() == "one more thing"
+    assert not page.js_errors
+
+
+def test_keyboard_only_interview(page) -> None:  # type: ignore[no-untyped-def]
+    """Start and answer with the keyboard alone: Tab to the controls, Enter / Shift+Enter to act."""
+
+    def tab_to(predicate_js: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"() => {{ const el = document.activeElement; return !!el && ({predicate_js}); }}"):
+                return
+        raise AssertionError(f"could not reach the element by Tab: {predicate_js}")
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    tab_to("el.tagName === 'BUTTON' && el.innerText.trim() === 'Start interview'")
+    page.keyboard.press("Enter")
+    wait_for_bot_count(page, 1)
+    tab_to("el.closest('#answer-box') !== null && el.tagName === 'TEXTAREA'")
+    page.keyboard.type("I do not know this one, sorry.")
+    page.keyboard.press("Shift+Enter")
+    wait_for_bot_count(page, 2)
+    assert page.locator("#interview-chat [data-testid='user']").count() == 1
+
+
+def test_every_input_has_a_label(page) -> None:  # type: ignore[no-untyped-def]
+    unlabelled = page.evaluate(
+        """() => {
+        const named = el => (el.labels && el.labels.length && [...el.labels].some(l => l.innerText.trim()))
+            || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title;
+        const out = [];
+        let checked = 0;
+        for (const tab of document.querySelectorAll('button[role=tab]')) tab.click();
+        for (const el of document.querySelectorAll('input, textarea, select')) {
+            if (el.type === 'hidden' || el.type === 'file') continue;
+            checked += 1;
+            if (!named(el)) out.push(el.outerHTML.slice(0, 160));
+        }
+        return {checked, out};
+    }"""
+    )
+    assert unlabelled["checked"] > 25  # every tab's inputs were looked at
+    assert unlabelled["out"] == []
+
+
+def test_huge_paste_is_refused_and_kept(page) -> None:  # type: ignore[no-untyped-def]
+    start_behavioral(page)
+    big = ("I led the migration of our ranking stack. " * 25_000)[:1_000_000]
+    box = page.locator("#answer-box textarea")
+    box.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", big)
+    page.get_by_role("button", name="Send answer").click()
+    toast(page, "the limit is")
+    assert len(box.input_value()) == len(big)
+    assert page.locator("#interview-chat [data-testid='user']").count() == 0
+    box.fill(STRONG_STORY)  # the session goes on
+    page.get_by_role("button", name="Send answer").click()
+    wait_for_bot_count(page, 2)
