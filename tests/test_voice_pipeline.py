@@ -257,3 +257,15 @@ def test_stages_compose_into_a_pipeline() -> None:
     assert isinstance(out[0], SpeechStarted) and isinstance(out[2], TranscriptFrame)
     assert isinstance(out[-1], ReplyDone) and [c.text for c in sink.chunks] == ["Hi."]
     assert not any(isinstance(f, UnclearTranscript) for f in out)
+
+
+def test_push_to_talk_transcribes_pieces_while_recording() -> None:
+    audio = np.concatenate([quiet(0.3), voiced(2.5), quiet(1.0), voiced(1.0), quiet(0.2)])
+    blocks = [AudioIn(audio[i : i + 1600]) for i in range(0, len(audio), 1600)]
+    out = list(PushToTalk().run([Control("start"), *blocks, Control("stop")]))
+    assert names(out) == ["SpeechStarted", "SpeechPiece", "TurnEnded"]
+    piece, end = out[1], out[2]
+    assert isinstance(piece, SpeechPiece) and isinstance(end, TurnEnded)
+    assert end.offset_s == pytest.approx(len(piece.audio) / RATE)
+    assert end.duration_s == pytest.approx((len(piece.audio) + len(end.tail)) / RATE)
+    assert end.duration_s == pytest.approx(len(audio) / RATE - 0.0, abs=0.35)  # only leading quiet trimmed

@@ -124,3 +124,14 @@ def test_speaking_at_once_is_still_heard() -> None:
     events = run(d, np.concatenate([voiced(3.0), quiet(3.5)]))
     assert kinds(events)[-1] is Event.TURN_ENDED
     assert len(events[-1].answer) / RATE > 2.0
+
+
+def test_a_long_answer_without_pauses_is_cut_into_pieces_between_words() -> None:
+    d = TurnDetector(TurnConfig(max_piece_s=4.0, max_turn_s=60.0))
+    events = run(d, np.concatenate([quiet(0.5), voiced(13.0), quiet(3.5)]))
+    pieces = [e for e in events if e.kind is Event.PIECE]
+    assert len(pieces) >= 2
+    assert all(len(p.audio) / RATE <= 4.0 + 0.4 for p in pieces)
+    end = events[-1]
+    assert end.kind is Event.TURN_ENDED
+    assert np.array_equal(np.concatenate([p.audio for p in pieces] + [end.audio]), end.answer)

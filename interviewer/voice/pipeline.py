@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -93,26 +94,31 @@ class TurnTaking(Processor):
 
 class PushToTalk(Processor):
     """Enter to start, Enter to stop: the turn is exactly what was recorded in between, for
-    candidates who prefer to decide themselves when they are done."""
+    candidates who prefer to decide themselves when they are done. Pauses inside the
+    recording still cut pieces for early transcription, so stopping is answered as fast."""
 
-    def __init__(self) -> None:
-        self.recording = False
-        self._blocks: list[np.ndarray] = []
+    def __init__(self, config: TurnConfig | None = None) -> None:
+        base = config or TurnConfig()
+        self.config = replace(base, silence_s=float("inf"), max_turn_s=float("inf"))
+        self.detector: TurnDetector | None = None
 
     def process(self, frame: Frame) -> Iterator[Frame]:
         if isinstance(frame, AudioIn):
-            if self.recording:
-                self._blocks.append(frame.samples)
+            if self.detector is not None:
+                for ev in self.detector.feed(frame.samples):
+                    if ev.kind is Event.PIECE and ev.audio is not None:
+                        yield SpeechPiece(ev.audio, ev.offset_s)
             return
-        if isinstance(frame, Control) and frame.action == "start" and not self.recording:
-            self.recording, self._blocks = True, []
+        if isinstance(frame, Control) and frame.action == "start" and self.detector is None:
+            self.detector = TurnDetector(self.config)
             yield SpeechStarted()
             return
-        if isinstance(frame, Control) and frame.action == "stop" and self.recording:
-            self.recording = False
-            audio = np.concatenate(self._blocks) if self._blocks else np.zeros(0, dtype=np.float32)
-            self._blocks = []
-            yield TurnEnded(audio, 0.0, len(audio) / RATE)
+        if isinstance(frame, Control) and frame.action == "stop" and self.detector is not None:
+            ev = self.detector.flush()
+            self.detector = None
+            answer = ev.answer if ev.answer is not None else np.zeros(0, dtype=np.float32)
+            tail = ev.audio if ev.audio is not None else answer
+            yield TurnEnded(tail, ev.offset_s, len(answer) / RATE)
             return
         yield frame
 
@@ -259,7 +265,7 @@ def voice_pipeline(
     on_playing: Callable[[], None] | None = None,
 ) -> Pipeline:
     """The standard chain, from microphone frames to the speaker."""
-    listen: Processor = PushToTalk() if push_to_talk else TurnTaking(turns)
+    listen: Processor = PushToTalk(turns) if push_to_talk else TurnTaking(turns)
     return Pipeline(
         [
             listen,

@@ -52,6 +52,8 @@ class TurnConfig:
     pause_s: float = 0.7
     #: Pieces shorter than this wait for the next pause: whisper needs context to be accurate.
     min_piece_s: float = 2.0
+    #: Without a pause for this long, a piece is cut at the next dip between words.
+    max_piece_s: float = 8.0
     min_speech_s: float = 0.25
     start_frames: int = 3
     hangover_s: float = 0.3
@@ -83,6 +85,7 @@ class TurnDetector:
     def reset(self) -> None:
         """Forget the current turn (e.g. audio heard while the interviewer was speaking)."""
         self._frames: list[np.ndarray] = []
+        self._levels: list[float] = []
         self._carry = np.zeros(0, dtype=np.float32)
         self.t = 0.0
         self.speaking = False
@@ -120,6 +123,7 @@ class TurnDetector:
         self._frames.append(frame)
         self.t = (idx + 1) * FRAME_S
         db = level_db(frame)
+        self._levels.append(db)
         voiced = db > max(self.noise_db + cfg.margin_db, cfg.min_level_db)
         # The floor follows quiet frames fast down, and creeps up (2 dB/s) under anything
         # louder, so a fan that starts mid-interview stops counting as speech; the dips
@@ -160,6 +164,28 @@ class TurnDetector:
         if not self.pause_handled and quiet >= cfg.pause_s:
             self.pause_handled = True
             return self._piece()
+        if self.cut is not None and (idx + 1 - self.cut) * FRAME_S >= cfg.max_piece_s:
+            # A long stretch without a real pause: cut at the quietest moment of the last
+            # second (most likely between words), so the transcription keeps pace with the
+            # candidate instead of piling up at the end.
+            window = range(max(self.cut + 1, idx - int(1.0 / FRAME_S)), idx + 1)
+            dip = min(window, key=lambda i: self._levels[i])
+            return self._piece(dip + 1)
+        return event
+
+    def flush(self) -> TurnEvent:
+        """End the turn now (push-to-talk's Enter): all audio not yet sent as a piece is the
+        tail, however it ends."""
+        rest = self._carry
+        if self.first_voiced is None or self.cut is None:
+            audio = np.concatenate([*self._frames, rest]) if self._frames else rest
+            event = TurnEvent(Event.TURN_ENDED, len(audio) / RATE, audio, 0.0, answer=audio)
+        else:
+            end = len(self._frames)
+            tail = np.concatenate([self._audio(self.cut, end), rest])
+            answer = np.concatenate([self._audio(self._start(), end), rest])
+            event = TurnEvent(Event.TURN_ENDED, self._rel(end), tail, self._rel(self.cut), answer=answer)
+        self.reset()
         return event
 
     def _start(self) -> int:
@@ -174,12 +200,13 @@ class TurnDetector:
         frames = self._frames[a:b]
         return np.concatenate(frames) if frames else np.zeros(0, dtype=np.float32)
 
-    def _piece(self) -> TurnEvent | None:
+    def _piece(self, end: int | None = None) -> TurnEvent | None:
         assert self.cut is not None and self.last_voiced is not None
-        end = min(len(self._frames), self.last_voiced + 1 + int(self.config.pad_s / FRAME_S))
+        if end is None:
+            end = min(len(self._frames), self.last_voiced + 1 + int(self.config.pad_s / FRAME_S))
         if (end - self.cut) * FRAME_S < self.config.min_piece_s:
             return None
-        event = TurnEvent(Event.PIECE, self._rel(self.last_voiced + 1), self._audio(self.cut, end), self._rel(self.cut))
+        event = TurnEvent(Event.PIECE, self._rel(end), self._audio(self.cut, end), self._rel(self.cut))
         self.cut = end
         return event
 
