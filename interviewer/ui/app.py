@@ -43,9 +43,9 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         header = gr.HTML(header_html(defaults.engine_label()), elem_id="app-header")
         with gr.Tabs():
             with gr.Tab("Mock interview", id="interview"):
-                speaker = interview.build(ctx, prefs, key)
-            with gr.Tab("STAR review", id="review"):
-                review.build(ctx, prefs, key)
+                speaker = interview.build(demo, ctx, prefs, key)
+            with gr.Tab("STAR review", id="review") as review_tab:
+                review.build(demo, ctx, prefs, key, review_tab)
             with gr.Tab("History & progress", id="history") as history_tab:
                 history.build(ctx, prefs, key, history_tab)
             with gr.Tab("Evaluation", id="evaluation"):

@@ -17,6 +17,7 @@ from interviewer.bank import Bank
 from interviewer.config import Settings, get_settings
 from interviewer.index import QuestionIndex
 from interviewer.store import Store, open_store
+from interviewer.storybank import StoryBank
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,10 @@ log = logging.getLogger(__name__)
 @dataclass
 class AppContext:
     settings: Settings = field(default_factory=get_settings)
+    #: An index opened elsewhere (tests and benchmarks share one); default: the process-wide one.
+    preloaded_index: QuestionIndex | None = None
     _store: Store | None = field(default=None, init=False, repr=False)
+    _stories: StoryBank | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     warm: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
@@ -36,12 +40,21 @@ class AppContext:
             return self._store
 
     @property
+    def storybank(self) -> StoryBank:
+        """Saved STAR stories, in the session database beside the interviews."""
+        store = self.store
+        with self._lock:
+            if self._stories is None:
+                self._stories = StoryBank(store.engine)
+            return self._stories
+
+    @property
     def bank(self) -> Bank:
         return service.get_bank(self.settings)
 
     @property
     def index(self) -> QuestionIndex:
-        return service.ensure_index(self.settings)
+        return self.preloaded_index or service.ensure_index(self.settings)
 
     def warm_up(self) -> threading.Thread:
         """Open the store, bank and index off the request path; errors surface on first real use."""

@@ -337,7 +337,7 @@ class InterviewView:
 # ------------------------------------------------------------------------------------ layout
 
 
-def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> gr.Audio:
+def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> gr.Audio:
     """The tab's components and events (called inside the app's ``gr.Blocks``); returns the
     interviewer's speaker so Settings can show or hide it."""
     view = InterviewView(ctx)
@@ -355,7 +355,7 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> gr.Audio:
                 persona = gr.Dropdown(personas, value=AUTO, label="Interviewer")
                 level = gr.Radio([lv.value for lv in Level], value="MLE3", label="Level")
                 topics = gr.Dropdown(
-                    view.topic_choices(first_round),
+                    [],  # filled on page load: reading the bank must not delay the server's start
                     multiselect=True,
                     allow_custom_value=True,
                     label="Focus topics (optional)",
@@ -418,8 +418,14 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> gr.Audio:
     turn_out = [live, chat, answer, status, feedback, timer]
     card_out = [card, summary, plot, questions, md, page]
 
-    fmt.change(view.on_setup, [fmt, round_id], [round_id, persona, topics], show_progress="hidden")
-    round_id.change(view.on_setup, [fmt, round_id], [round_id, persona, topics], show_progress="hidden")
+    for event in (fmt.change, round_id.change, demo.load):
+        event(
+            view.on_setup,
+            [fmt, round_id],
+            [round_id, persona, topics],
+            show_progress="hidden",
+            api_visibility="private",
+        )
     started = start.click(
         view.start,
         [fmt, round_id, persona, level, topics, context, live_feedback, prefs, key],

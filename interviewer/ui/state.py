@@ -31,6 +31,7 @@ class Preferences(BaseModel):
     autoplay: bool = True
     last_session: str | None = Field(default=None, description="offered for resuming after a reload")
     sessions: list[str] = Field(default_factory=list, description="sessions started in this browser, newest first")
+    stories: list[str] = Field(default_factory=list, description="stories saved from this browser, newest first")
 
     @classmethod
     def load(cls, data: Any) -> Preferences:
