@@ -70,7 +70,7 @@ def test_importing_app_starts_nothing_and_building_reads_no_bank(tmp_path: Path)
 
 
 def test_start_streams_answer_and_saves_every_turn(demo: gr.Blocks) -> None:
-    live, chat, answer, status, feedback, timer, card, prefs = start(demo)
+    live, chat, _answer, status, _feedback, timer, _card, prefs = start(demo)
     assert isinstance(live, LiveInterview)
     assert chat[0]["role"] == "assistant" and chat[0]["content"]
     assert "Behavioral" in status and "Time left" in status
