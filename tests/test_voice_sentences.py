@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewer.voice.sentences import SentenceChunker, sentences_of, split_sentences
+from interviewer.voice.sentences import SentenceChunker, sentences_of, speakable, split_sentences
 
 
 def test_sentences_keep_abbreviations_and_decimals_together() -> None:
@@ -47,3 +47,11 @@ def test_a_sentence_is_released_only_when_text_follows_it() -> None:
 def test_blank_text_gives_no_sentences() -> None:
     assert split_sentences("  \n ") == []
     assert list(sentences_of([])) == []
+
+
+def test_markdown_is_not_read_aloud() -> None:
+    assert (
+        speakable("## Next\n- Use **two towers** and `ann_index.search()`.")
+        == "Next Use two towers and ann_index.search()."
+    )
+    assert speakable("Plain text stays.") == "Plain text stays."

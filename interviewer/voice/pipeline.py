@@ -34,7 +34,7 @@ from interviewer.voice.frames import (
     TurnEnded,
     UnclearTranscript,
 )
-from interviewer.voice.sentences import sentences_of
+from interviewer.voice.sentences import sentences_of, speakable
 from interviewer.voice.stt import STT
 from interviewer.voice.transcript import Transcript, merge
 from interviewer.voice.tts import TTS, AudioChunk
@@ -208,7 +208,7 @@ class Speech(Processor):
     def process(self, frame: Frame) -> Iterator[Frame]:
         yield frame
         if isinstance(frame, ReplyText):
-            for chunk in self.tts.synthesize(frame.text):
+            for chunk in self.tts.synthesize(speakable(frame.text)):
                 yield ReplyAudio(chunk, first=self._first)
                 self._first = False
         elif isinstance(frame, ReplyDone):

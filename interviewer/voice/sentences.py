@@ -100,3 +100,12 @@ def sentences_of(deltas: Iterable[str], *, max_words: int = MAX_WORDS) -> Iterat
     for delta in deltas:
         yield from chunker.feed(delta)
     yield from chunker.flush()
+
+
+_MARKUP = re.compile(r"(\*\*|__|`+|^#+\s*|^\s*[-*]\s+)", re.M)
+
+
+def speakable(text: str) -> str:
+    """Text as it should be read aloud: Markdown emphasis, code ticks, headings and bullet
+    marks are for the eye (a voice would read them out or stumble on them)."""
+    return " ".join(_MARKUP.sub("", text).split())
