@@ -490,6 +490,8 @@ def hint_gap(question: Question, assessment: Assessment | None, hinted: Sequence
     else:
         indexes = list(range(1, len(question.key_points) + 1))
     fresh = [i for i in indexes if not any(Target.point(i, "").same(h) for h in hinted)]
+    # a point the bank gives a name or a guiding question for makes a useful nudge; prefer those
+    fresh.sort(key=lambda i: not (probes.get(i) or outline_area(question, question.key_points[i - 1])))
     if not fresh:
         dims = question.rubric_dimensions
         weakest = dims[0]

@@ -516,7 +516,6 @@ class Interview:
                 text=m.draft.text,
                 question_id=m.question_id,
                 phase=m.phase,
-                stage=self.progress.stage,
                 target=m.target.model_dump() if m.target else None,
                 notes=notes,
                 engine=m.draft.engine,
@@ -528,7 +527,7 @@ class Interview:
         turn = turn.model_copy(
             update={
                 "elapsed_ms": self._now_ms(),
-                "stage": p.stage if turn.role == "candidate" else turn.stage,
+                "stage": p.stage,
                 "phase": turn.phase or p.current.script.phases[p.phase].id,
             }
         )
@@ -724,18 +723,18 @@ class Interview:
         t = persona.phrasing
         question = self.bank.get(hit.id)
         salt = f"{self.session_id}:q:{len(p.asked)}"
-        first_in_stage = p.question is None
         lead: list[str] = []
         if not p.started and self.host is not None:
             lead.append(self.host.opening_line(stage.script.title))
-        if first_in_stage:
-            lead.append(persona.opening_line(stage.script.title))
-        elif moved_on is not None:
-            lead.append(pick(t.no_answer if moved_on.no_attempt else t.move_on, salt + ":lead"))
         intro = self._intro(phase)
+        if p.question is None:  # the first question of this round
+            lead.append(persona.opening_line(stage.script.title))
+        elif moved_on is not None and (moved_on.no_attempt or not intro):
+            lead.append(pick(t.no_answer if moved_on.no_attempt else t.move_on, salt + ":lead"))
         if intro:
             lead.append(intro)
-        body = question.text if first_in_stage else pick(t.next_question, salt).format(question=question.text)
+        # one transition is enough: a bare question after an opening, a move-on line or an intro
+        body = question.text if lead else pick(t.next_question, salt).format(question=question.text)
         notes: dict[str, Any] = {
             "question": question.text,
             "retrieval": {"score": hit.score, "level": hit.level, "topic": hit.topic},
