@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from interviewer.errors import InputError
-from interviewer.voice.audiofile import RATE, Clip, from_array, load_audio, resample, to_wav_bytes
+from interviewer.voice.audiofile import RATE, Clip, as_clip, from_array, load_audio, resample, to_wav_bytes
 
 
 def tone(rate: int, seconds: float, freq: float = 440.0) -> np.ndarray:
@@ -131,3 +131,16 @@ def test_espeak_recording_made_with_sox_at_another_rate_loads(tmp_path: Path) ->
     subprocess.run(["sox", str(wav), "-r", "8000", "-c", "2", str(slow)], check=True)
     clip = load_audio(slow)
     assert clip.rate == RATE and not clip.silent and clip.duration_s > 0.5
+
+
+def test_browser_recordings_arrive_as_rate_and_samples() -> None:
+    x = (tone(48_000, 2.0) * 32767).astype(np.int16)
+    clip = as_clip((48_000, np.stack([x, x], axis=1)), max_s=1.5)
+    assert clip.rate == RATE and clip.duration_s == pytest.approx(1.5, abs=0.01)
+    assert any("trimmed" in n for n in clip.notes) and any("mono" in n for n in clip.notes)
+    with pytest.raises(InputError, match="no samples"):
+        as_clip((16_000, np.zeros(0, np.int16)))
+    with pytest.raises(InputError, match="pair"):
+        as_clip(("16000", x))  # type: ignore[arg-type]
+    loaded = Clip(tone(RATE, 3.0))
+    assert as_clip(loaded) is loaded and as_clip(loaded, max_s=1.0).duration_s == pytest.approx(1.0)

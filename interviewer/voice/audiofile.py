@@ -95,6 +95,27 @@ def from_array(samples: np.ndarray, rate: int, *, max_s: float | None = None) ->
     return Clip(resample(mono, rate), RATE, notes)
 
 
+#: What a recording can arrive as: a file path, uploaded bytes, a ``(rate, samples)`` pair (what
+#: Gradio's microphone component gives), or a clip already loaded.
+AudioInput = str | Path | bytes | tuple[int, np.ndarray] | Clip
+
+
+def as_clip(value: AudioInput, *, max_s: float | None = None) -> Clip:
+    """Any accepted form of a recording -> a 16 kHz mono clip (trimmed to ``max_s``)."""
+    if isinstance(value, Clip):
+        if max_s is not None and value.duration_s > max_s:
+            return from_array(value.samples, value.rate, max_s=max_s)
+        return value
+    if isinstance(value, tuple):
+        if len(value) != 2 or not isinstance(value[0], int | np.integer):
+            raise InputError("in-memory audio must be a (sample_rate, samples) pair")
+        rate, samples = value
+        if np.asarray(samples).size == 0:
+            raise InputError("the recording holds no samples")
+        return from_array(np.asarray(samples), int(rate), max_s=max_s)
+    return load_audio(value, max_s=max_s)
+
+
 def load_audio(source: str | Path | bytes, *, max_s: float | None = None) -> Clip:
     """Read a file (WAV, FLAC, OGG, and via PyAV also MP3/WebM/M4A) as a 16 kHz mono clip.
 

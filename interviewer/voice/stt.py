@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from interviewer.config import Settings, get_settings
 from interviewer.errors import InputError, InterviewerError
-from interviewer.voice.audiofile import Clip, load_audio, to_wav_bytes
+from interviewer.voice.audiofile import AudioInput, Clip, as_clip, to_wav_bytes
 from interviewer.voice.transcript import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -265,12 +265,14 @@ def get_stt(settings: Settings | None = None) -> STT:
         return _cache[key]
 
 
-def transcribe_file(
-    source: str | Path | bytes, *, stt: STT | None = None, settings: Settings | None = None
-) -> Transcript:
-    """A recording on disk or uploaded bytes -> transcript; bad files raise ``InputError``."""
+def transcribe_file(source: AudioInput, *, stt: STT | None = None, settings: Settings | None = None) -> Transcript:
+    """A recording (path, uploaded bytes, or Gradio's ``(rate, samples)``) -> transcript.
+
+    Bad files raise ``InputError``; recordings past ``voice.max_record_s`` are trimmed, with a
+    note in the transcript.
+    """
     s = settings or get_settings()
-    clip = load_audio(source, max_s=s.voice.max_record_s)
+    clip = as_clip(source, max_s=s.voice.max_record_s)
     if clip.duration_s == 0:
         raise InputError("the recording holds no samples")
     return (stt or get_stt(s)).transcribe(clip)
