@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +141,9 @@ class Persona(BaseModel):
             raise ValueError("set 'rounds' (the rounds this persona runs) or 'loop' (for a panel)")
         return self
 
-    @property
+    @cached_property
     def phrasing(self) -> Templates:
+        """The persona's templates over the defaults (merged once: it is read on every message)."""
         return self.templates.over(default_templates())
 
     def opening_line(self, round_title: str) -> str:

@@ -268,6 +268,7 @@ class Interview:
         self._t0 = clock()
         self._report: dict[str, Any] | None = None
         self._hits: dict[tuple[str, int, str], list[Hit]] = {}
+        self._seq = 0  # the last saved turn's number
 
     # --- construction
 
@@ -526,6 +527,7 @@ class Interview:
         p = self.progress
         turn = turn.model_copy(
             update={
+                "seq": self._seq + 1,
                 "elapsed_ms": self._now_ms(),
                 "stage": p.stage,
                 "phase": turn.phase or p.current.script.phases[p.phase].id,
@@ -537,6 +539,7 @@ class Interview:
 
     def _track(self, turn: Turn) -> None:
         """Fold a turn into the progress and the engine's caches (live and on replay alike)."""
+        self._seq = turn.seq
         if turn.role == "interviewer" and turn.kind in ("question", "followup", "closing"):
             if self.progress.last_role != "interviewer":
                 self._last_turns = []
@@ -762,29 +765,15 @@ class Interview:
         """The next question: retrieval by round, level, topics, focus and the pasted context;
         never one asked in this session, and not one from recent sessions unless allowed."""
         p = self.progress
-        rank = min(4, max(1, self.config.level.rank + phase.level_offset))
-        query = (
-            " ".join([*self.config.topics, *self.config.focus, self.config.context]).strip()
-            or f"{stage.persona.role}: {stage.script.title}"
-        )
+        rank = self._rank(phase)
         asked = set(p.asked)
+        if p.question is None:  # a round begins: search for every level its phases need, once
+            for ph in stage.script.phases:
+                if ph.ask == "new":
+                    self._candidates(stage, self._rank(ph), asked | self._recent)
         hits: list[Hit] = []
         for exclude in (asked | self._recent, asked) if self._recent else (asked,):
-            key = (stage.script.round.value, rank, query)
-            # the query is fixed for a stage, so one search serves every question of it
-            cached = self._hits.get(key, [])
-            hits = [h for h in cached if h.id not in exclude and h.id in self.bank]
-            if not hits:
-                cached = search(
-                    self.index,
-                    query,
-                    round=stage.script.round.value,
-                    max_level=f"MLE{rank}",
-                    k=CANDIDATES,
-                    exclude=exclude,
-                )
-                self._hits[key] = cached
-                hits = [h for h in cached if h.id not in exclude and h.id in self.bank]
+            hits = self._candidates(stage, rank, exclude)
             if hits:
                 break
         if not hits:
@@ -797,6 +786,24 @@ class Interview:
             return abs(int(h.level[-1]) - rank), h.topic in asked_topics, -(h.score + bonus)
 
         return min(hits, key=preference)
+
+    def _rank(self, phase: Phase) -> int:
+        return min(4, max(1, self.config.level.rank + phase.level_offset))
+
+    def _candidates(self, stage: Stage, rank: int, exclude: set[str]) -> list[Hit]:
+        """Bank questions for this round and level, best match first. The query is fixed for a
+        round, so one search serves all its questions; it is repeated only once they run out."""
+        query = (
+            " ".join([*self.config.topics, *self.config.focus, self.config.context]).strip()
+            or f"{stage.persona.role}: {stage.script.title}"
+        )
+        key = (stage.script.round.value, rank, query)
+        hits = [h for h in self._hits.get(key, []) if h.id not in exclude and h.id in self.bank]
+        if not hits:
+            found = search(self.index, query, round=key[0], max_level=f"MLE{rank}", k=CANDIDATES, exclude=exclude)
+            self._hits[key] = found
+            hits = [h for h in found if h.id not in exclude and h.id in self.bank]
+        return hits
 
     def _finish(self) -> dict[str, Any]:
         from interviewer.report import build_report

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -205,16 +206,19 @@ class Store:
     # --- turns
 
     def add_turn(self, session_id: str, turn: Turn) -> Turn:
-        """Append and commit at once; the turn comes back with its ``seq`` and time."""
+        """Append and commit at once; the turn comes back with its ``seq`` and time.
+
+        Pass the ``seq`` you expect (the engine knows it) to save a query; 0 means "the next".
+        The unique (session, seq) constraint keeps two writers from interleaving either way.
+        """
         now = _now()
-        with self.engine.begin() as c:  # Core, not the ORM: this is on every turn's hot path
-            touched = c.execute(update(SessionRow).where(SessionRow.id == session_id).values(updated_at=now))
+        data = turn.model_dump(exclude={"seq", "created_at"})
+        with self.engine.begin() as c:  # prepared Core statements: this is every turn's hot path
+            touched = c.execute(_TOUCH, {"sid": session_id, "now": now})
             if touched.rowcount != 1:
                 raise InputError(f"no session {session_id!r}")
-            last = c.scalar(select(func.max(TurnRow.seq)).where(TurnRow.session_id == session_id))
-            seq = (last or 0) + 1
-            data = turn.model_dump(exclude={"seq", "created_at"})
-            c.execute(insert(TurnRow).values(session_id=session_id, seq=seq, created_at=now, **data))
+            seq = turn.seq or (c.scalar(_LAST_SEQ, {"sid": session_id}) or 0) + 1
+            c.execute(_INSERT_TURN, {**data, "session_id": session_id, "seq": seq, "created_at": now})
         return turn.model_copy(update={"seq": seq, "created_at": now})
 
     def update_turn(self, session_id: str, seq: int, **fields: Any) -> None:
@@ -244,6 +248,11 @@ class Store:
                 select(TurnRow.question_id).where(TurnRow.session_id.in_(ids), TurnRow.kind == "question").distinct()
             ).all()
         return {q for q in qids if q}
+
+
+_TOUCH = update(SessionRow).where(SessionRow.id == bindparam("sid")).values(updated_at=bindparam("now"))
+_LAST_SEQ = select(func.max(TurnRow.seq)).where(TurnRow.session_id == bindparam("sid"))
+_INSERT_TURN = insert(TurnRow)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
