@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from interviewer.voice.audiofile import Clip
 from interviewer.voice.frames import (
     AudioIn,
     Control,
@@ -15,6 +16,7 @@ from interviewer.voice.frames import (
     ReplyDone,
     ReplyText,
     SessionOver,
+    SpeechPaused,
     SpeechPiece,
     SpeechStarted,
     TranscriptFrame,
@@ -69,11 +71,12 @@ def names(frames: list[Frame]) -> list[str]:
 
 
 def test_turn_taking_turns_audio_into_speech_events() -> None:
-    out = list(
-        TurnTaking(TurnConfig(silence_s=3.0)).run(mic(quiet(0.5), voiced(2.5), quiet(1.0), voiced(0.4), quiet(3.2)))
-    )
-    assert names(out) == ["SpeechStarted", "SpeechPiece", "TurnEnded"]
-    piece, end = out[1], out[2]
+    config = TurnConfig(silence_s=3.0, min_piece_s=2.0)
+    out = list(TurnTaking(config).run(mic(quiet(0.5), voiced(2.5), quiet(1.0), voiced(0.4), quiet(3.2))))
+    # A piece long enough to transcribe alone, then a short burst offered speculatively at its pause.
+    assert names(out) == ["SpeechStarted", "SpeechPiece", "SpeechPaused", "TurnEnded"]
+    piece, paused, end = out[1], out[2], out[3]
+    assert isinstance(paused, SpeechPaused) and np.array_equal(paused.audio, end.tail)  # type: ignore[attr-defined]
     assert isinstance(piece, SpeechPiece) and isinstance(end, TurnEnded)
     assert len(piece.audio) / RATE == pytest.approx(2.5 + 0.6, abs=0.1)
     assert end.offset_s == pytest.approx(len(piece.audio) / RATE)
@@ -158,6 +161,37 @@ def test_push_to_talk_turn_is_exactly_what_was_recorded_between_presses() -> Non
     assert np.array_equal(out[1].tail, np.concatenate([b, c]))  # type: ignore[attr-defined]
 
 
+class LengthSTT:
+    """Says how long each clip was: shows which audio a transcript came from."""
+
+    name = "length"
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def transcribe(self, clip: Clip) -> Transcript:
+        self.calls.append(round(clip.duration_s, 2))
+        return transcript_of(f"heard {clip.duration_s:.2f} seconds")
+
+
+def test_speculative_transcript_at_a_pause_is_used_when_only_silence_follows() -> None:
+    stt = LengthSTT()
+    spoken = np.full(RATE * 2, 0.1, np.float32)
+    out = list(Transcription(stt).run([SpeechPaused(spoken, 0.0), TurnEnded(spoken.copy(), 0.0, 2.0)]))
+    assert names(out) == ["TurnEnded", "TranscriptFrame"]
+    assert out[1].transcript.text == "heard 2.00 seconds"  # type: ignore[attr-defined]
+    assert stt.calls == [2.0]  # nothing transcribed twice
+
+
+def test_speculative_transcript_is_discarded_when_the_candidate_went_on() -> None:
+    stt = LengthSTT()
+    spoken = np.full(RATE * 2, 0.1, np.float32)
+    longer = np.concatenate([spoken, np.full(RATE, 0.1, np.float32)])
+    out = list(Transcription(stt).run([SpeechPaused(spoken, 0.0), TurnEnded(longer, 0.0, 3.0)]))
+    assert out[1].transcript.text == "heard 3.00 seconds"  # type: ignore[attr-defined]
+    assert stt.calls[-1] == 3.0
+
+
 class ListSource:
     """A microphone that plays a prepared recording, then nothing."""
 
@@ -225,9 +259,7 @@ def test_fakes_fail_loudly_when_their_script_runs_out() -> None:
         list(FakeTTS(limit=1).synthesize("One. Two."))
 
 
-def transcript_clip():  # type: ignore[no-untyped-def]
-    from interviewer.voice.audiofile import Clip
-
+def transcript_clip() -> Clip:
     return Clip(np.zeros(RATE, np.float32))
 
 
@@ -262,7 +294,7 @@ def test_stages_compose_into_a_pipeline() -> None:
 def test_push_to_talk_transcribes_pieces_while_recording() -> None:
     audio = np.concatenate([quiet(0.3), voiced(2.5), quiet(1.0), voiced(1.0), quiet(0.2)])
     blocks = [AudioIn(audio[i : i + 1600]) for i in range(0, len(audio), 1600)]
-    out = list(PushToTalk().run([Control("start"), *blocks, Control("stop")]))
+    out = list(PushToTalk(TurnConfig(min_piece_s=2.0)).run([Control("start"), *blocks, Control("stop")]))
     assert names(out) == ["SpeechStarted", "SpeechPiece", "TurnEnded"]
     piece, end = out[1], out[2]
     assert isinstance(piece, SpeechPiece) and isinstance(end, TurnEnded)

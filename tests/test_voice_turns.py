@@ -127,7 +127,7 @@ def test_speaking_at_once_is_still_heard() -> None:
 
 
 def test_a_long_answer_without_pauses_is_cut_into_pieces_between_words() -> None:
-    d = TurnDetector(TurnConfig(max_piece_s=4.0, max_turn_s=60.0))
+    d = TurnDetector(TurnConfig(min_piece_s=2.0, max_piece_s=4.0, max_turn_s=60.0))
     events = run(d, np.concatenate([quiet(0.5), voiced(13.0), quiet(3.5)]))
     pieces = [e for e in events if e.kind is Event.PIECE]
     assert len(pieces) >= 2
@@ -135,3 +135,12 @@ def test_a_long_answer_without_pauses_is_cut_into_pieces_between_words() -> None
     end = events[-1]
     assert end.kind is Event.TURN_ENDED
     assert np.array_equal(np.concatenate([p.audio for p in pieces] + [end.audio]), end.answer)
+
+
+def test_a_pause_after_a_short_stretch_offers_it_for_speculative_transcription() -> None:
+    d = TurnDetector(TurnConfig(min_piece_s=4.0))
+    events = run(d, np.concatenate([quiet(0.5), voiced(1.5), quiet(3.2)]))
+    assert kinds(events) == [Event.SPEECH_STARTED, Event.PAUSED, Event.TURN_ENDED]
+    paused, end = events[1], events[2]
+    # Nothing was heard after the pause: the speculative audio is exactly the tail.
+    assert paused.offset_s == end.offset_s and np.array_equal(paused.audio, end.audio)

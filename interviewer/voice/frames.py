@@ -50,6 +50,15 @@ class SpeechPiece(Frame):
 
 
 @dataclass
+class SpeechPaused(Frame):
+    """The candidate paused: the audio since the last piece, transcribed speculatively in case
+    the answer is over (then the end of turn needs no more recognition)."""
+
+    audio: np.ndarray = field(repr=False)
+    offset_s: float
+
+
+@dataclass
 class TurnEnded(Frame):
     """The candidate has finished: ``tail`` is the audio not yet sent as a piece."""
 

@@ -28,6 +28,7 @@ from interviewer.voice.frames import (
     ReplyDone,
     ReplyText,
     SessionOver,
+    SpeechPaused,
     SpeechPiece,
     SpeechStarted,
     TranscriptFrame,
@@ -87,6 +88,8 @@ class TurnTaking(Processor):
                 yield SpeechStarted()
             elif ev.kind is Event.PIECE and ev.audio is not None:
                 yield SpeechPiece(ev.audio, ev.offset_s)
+            elif ev.kind is Event.PAUSED and ev.audio is not None:
+                yield SpeechPaused(ev.audio, ev.offset_s)
             elif ev.kind is Event.TURN_ENDED:
                 answer = ev.answer if ev.answer is not None else np.zeros(0, dtype=np.float32)
                 yield TurnEnded(ev.audio if ev.audio is not None else answer[:0], ev.offset_s, len(answer) / RATE)
@@ -108,6 +111,8 @@ class PushToTalk(Processor):
                 for ev in self.detector.feed(frame.samples):
                     if ev.kind is Event.PIECE and ev.audio is not None:
                         yield SpeechPiece(ev.audio, ev.offset_s)
+                    elif ev.kind is Event.PAUSED and ev.audio is not None:
+                        yield SpeechPaused(ev.audio, ev.offset_s)
             return
         if isinstance(frame, Control) and frame.action == "start" and self.detector is None:
             self.detector = TurnDetector(self.config)
@@ -124,31 +129,53 @@ class PushToTalk(Processor):
 
 
 class Transcription(Processor):
-    """Pieces are transcribed in the background while the candidate is still talking (or in
-    the silence that ends the turn); at the end only the tail is left to do."""
+    """Pieces are transcribed in the background while the candidate is still talking; at a
+    pause, the rest is transcribed speculatively. When the turn ends after the silence window,
+    the transcript is usually complete already: only a tail heard after the last pause is
+    left to do."""
 
     def __init__(self, stt: STT) -> None:
         self.stt = stt
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stt")
         self._pending: list[Future[Transcript]] = []
+        self._speculative: tuple[float, int, Future[Transcript]] | None = None
 
-    def _submit(self, audio: np.ndarray, offset_s: float) -> None:
+    def _submit(self, audio: np.ndarray, offset_s: float) -> Future[Transcript]:
         clip = Clip(audio.astype(np.float32, copy=False))
-        self._pending.append(self._pool.submit(lambda: self.stt.transcribe(clip).shifted(offset_s)))
+        return self._pool.submit(lambda: self.stt.transcribe(clip).shifted(offset_s))
+
+    def _drop_speculative(self) -> None:
+        if self._speculative is not None:
+            self._speculative[2].cancel()  # only if not started; a running one finishes unused
+            self._speculative = None
 
     def process(self, frame: Frame) -> Iterator[Frame]:
         if isinstance(frame, SpeechPiece):
-            self._submit(frame.audio, frame.offset_s)
+            self._drop_speculative()
+            self._pending.append(self._submit(frame.audio, frame.offset_s))
+            return
+        if isinstance(frame, SpeechPaused):
+            self._drop_speculative()
+            self._speculative = (frame.offset_s, len(frame.audio), self._submit(frame.audio, frame.offset_s))
             return
         if isinstance(frame, TurnEnded):
             yield frame
-            if len(frame.tail) or not self._pending:
-                self._submit(frame.tail, frame.offset_s)
+            self._pending.append(self._tail(frame))
             parts, self._pending = [f.result() for f in self._pending], []
             transcript = merge(parts, duration_s=frame.duration_s)
             yield TranscriptFrame(transcript, measure(transcript))
             return
         yield frame
+
+    def _tail(self, frame: TurnEnded) -> Future[Transcript]:
+        """The speculative transcript when nothing but silence came after it, else a new one."""
+        spec, self._speculative = self._speculative, None
+        if spec is not None:
+            offset, n, future = spec
+            if abs(offset - frame.offset_s) < 1e-6 and n <= len(frame.tail) and Clip(frame.tail[n:]).silent:
+                return future
+            future.cancel()
+        return self._submit(frame.tail, frame.offset_s)
 
     def run(self, frames: Iterable[Frame]) -> Iterator[Frame]:
         try:

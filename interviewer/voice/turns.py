@@ -28,6 +28,9 @@ class Event(Enum):
     #: A pause inside the answer: the audio before it can be transcribed now, so little is
     #: left to do when the turn ends.
     PIECE = "piece"
+    #: A pause after too little audio for a piece of its own: worth transcribing on the chance
+    #: that the answer is over (if the candidate goes on, that work is thrown away).
+    PAUSED = "paused"
     TURN_ENDED = "turn_ended"
 
 
@@ -37,7 +40,7 @@ class TurnEvent:
     #: Audio time (s since the turn's audio began) of the event; for ``TURN_ENDED`` the end
     #: of the last voiced frame, which latency is measured from.
     t: float
-    #: ``PIECE``: the audio since the previous cut. ``TURN_ENDED``: the remaining tail.
+    #: ``PIECE``/``PAUSED``: the audio since the previous cut. ``TURN_ENDED``: the remaining tail.
     audio: np.ndarray | None = None
     #: Where ``audio`` starts on the answer's clock (s after the answer's first sample).
     offset_s: float = 0.0
@@ -50,10 +53,11 @@ class TurnConfig:
     silence_s: float = 3.0
     #: Silence that cuts a piece for early transcription (never ends the turn).
     pause_s: float = 0.7
-    #: Pieces shorter than this wait for the next pause: whisper needs context to be accurate.
-    min_piece_s: float = 2.0
-    #: Without a pause for this long, a piece is cut at the next dip between words.
-    max_piece_s: float = 8.0
+    #: Pieces shorter than this wait for the next pause: each transcription call has a fixed
+    #: cost (whisper encodes a 30 s window whatever the length), and context helps accuracy.
+    min_piece_s: float = 4.0
+    #: Without a pause for this long, a piece is cut at the quietest moment between words.
+    max_piece_s: float = 20.0
     min_speech_s: float = 0.25
     start_frames: int = 3
     hangover_s: float = 0.3
@@ -163,7 +167,7 @@ class TurnDetector:
             return self._end()
         if not self.pause_handled and quiet >= cfg.pause_s:
             self.pause_handled = True
-            return self._piece()
+            return self._piece() or self._paused()
         if self.cut is not None and (idx + 1 - self.cut) * FRAME_S >= cfg.max_piece_s:
             # A long stretch without a real pause: cut at the quietest moment of the last
             # second (most likely between words), so the transcription keeps pace with the
@@ -209,6 +213,13 @@ class TurnDetector:
         event = TurnEvent(Event.PIECE, self._rel(end), self._audio(self.cut, end), self._rel(self.cut))
         self.cut = end
         return event
+
+    def _paused(self) -> TurnEvent | None:
+        assert self.cut is not None and self.last_voiced is not None
+        end = min(len(self._frames), self.last_voiced + 1 + int(self.config.pad_s / FRAME_S))
+        if end <= self.cut:
+            return None
+        return TurnEvent(Event.PAUSED, self._rel(self.last_voiced + 1), self._audio(self.cut, end), self._rel(self.cut))
 
     def _end(self) -> TurnEvent:
         assert self.cut is not None and self.last_voiced is not None
