@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -48,6 +49,11 @@ def chat_cmd(
 
     if as_json and answers is None:
         raise InputError("--json needs --answers (there is no keyboard to read from)")
+    # a file is read and checked whole before any session exists; stdin streams (a pipe may feed
+    # a live interview one answer at a time)
+    scripted = None
+    if answers is not None:
+        scripted = sys.stdin if answers == "-" else io.StringIO(_read_text(Path(answers), "answers"))
     if resume:
         interview = Interview.resume(resume)
     else:
@@ -67,9 +73,8 @@ def chat_cmd(
             raise InputError(f"bad option: {_first_error(e)}") from None
         interview = Interview.create(config)
     out = Console(stderr=as_json, highlight=False)
-    if answers is not None:
-        stream = sys.stdin if answers == "-" else _open(answers)
-        _scripted(interview, answer_blocks(stream), out, quiet=as_json)
+    if scripted is not None:
+        _scripted(interview, answer_blocks(scripted), out, quiet=as_json)
     else:
         _interactive(interview, out)
     if as_json:
@@ -86,7 +91,14 @@ def answer_blocks(stream: TextIO) -> Iterator[str]:
     Read line by line so a pipe can feed a live interview one answer at a time.
     """
     block: list[str] = []
-    for line in stream:
+    lines = iter(stream)
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            break
+        except UnicodeDecodeError as e:
+            raise InputError(f"the answers are not UTF-8 text (byte {e.start} of a read): {e.reason}") from None
         if line.strip() == "---":
             yield "".join(block).strip()
             block = []
@@ -169,13 +181,6 @@ def _read_answer(out: Console) -> str:
             return line.strip()
         if line.strip():
             lines.append(line)
-
-
-def _open(path: str) -> TextIO:
-    try:
-        return open(path, encoding="utf-8")  # read lazily: a pipe feeds a live interview
-    except OSError as e:
-        raise InputError(f"cannot read answers file {path}: {e.strerror}") from None
 
 
 def _read_text(path: Path, what: str) -> str:
