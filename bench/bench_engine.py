@@ -52,7 +52,7 @@ def offline_turns(settings: Settings, index: QuestionIndex) -> dict[str, list[fl
             )
             iv.start().text()
             while not iv.done:
-                last = iv._last_turns[-1]
+                last = [t for t in iv.transcript() if t.kind in ("question", "followup")][-1]
                 text = candidate.answer(bank.get(last.question_id), last.target if last.kind == "followup" else None)
                 t = time.perf_counter()
                 iv.answer(text).text()

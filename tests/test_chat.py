@@ -232,3 +232,19 @@ def test_killed_with_sigkill_while_scoring_then_resumed(
     roles = [t.role for t in final if t.kind != "hint"]
     assert ("candidate", "candidate") not in set(itertools.pairwise(roles))  # no answer doubled
     assert sum(1 for t in final if t.kind == "answer") == 3
+
+
+def test_interactive_chat_reads_multiline_answers_and_commands(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    import io
+
+    typed = f"{STORY}\nand one more line of it\n\n/hint\n/state\n/repeat\n/end\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    code, out, _ = cli("chat", "--round", "behavioral")
+    assert code == 0
+    assert "you>" in out and "hint>" in out and "Most useful improvements" in out
+    sid = Store(settings.db_url).sessions()[0].id
+    turns = Store(settings.db_url).turns(sid)
+    assert turns[1].text == f"{STORY}\nand one more line of it"  # one answer, two lines
+    assert [t.kind for t in turns][-2:] == ["hint", "closing"]
