@@ -160,7 +160,10 @@ class Transcription(Processor):
             return
         if isinstance(frame, TurnEnded):
             yield frame
-            self._pending.append(self._tail(frame))
+            if len(frame.tail) or not self._pending:
+                self._pending.append(self._tail(frame))
+            else:
+                self._drop_speculative()
             parts, self._pending = [f.result() for f in self._pending], []
             transcript = merge(parts, duration_s=frame.duration_s)
             yield TranscriptFrame(transcript, measure(transcript))
