@@ -1,7 +1,9 @@
 """Figures for the views (matplotlib, headless): scorecard levels, progress over time, confusion matrices.
 
-Every figure plots levels on the rubric's 1-4 scale with abstentions drawn apart (a hollow
-marker at the bottom), never as a made-up number.
+Figures are built with ``matplotlib.figure.Figure`` directly (no pyplot, no GUI backend), and
+matplotlib is imported on first use, not when the app starts. Every figure plots levels on the
+rubric's 1-4 scale with abstentions drawn apart (a hollow marker at the bottom), never as a
+made-up number.
 """
 
 from __future__ import annotations
@@ -9,10 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -3,7 +3,7 @@
 They are read-only or safe for concurrent use (the store commits each turn in its own
 transaction), so one set serves every browser session. Loading the encoder and opening Chroma
 costs a second or two, so :meth:`AppContext.warm_up` does it in the background at launch and
-the page is served at once.
+the page is served at once; even their modules (Chroma, SQLAlchemy) are imported on first use.
 """
 
 from __future__ import annotations
@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from interviewer import service
-from interviewer.bank import Bank
 from interviewer.config import Settings, get_settings
-from interviewer.index import QuestionIndex
-from interviewer.store import Store, open_store
-from interviewer.storybank import StoryBank
+
+if TYPE_CHECKING:
+    from interviewer.bank import Bank
+    from interviewer.index import QuestionIndex
+    from interviewer.store import Store
+    from interviewer.storybank import StoryBank
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ class AppContext:
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
+                from interviewer.store import open_store
+
                 self._store = open_store(self.settings)
             return self._store
 
@@ -45,15 +49,21 @@ class AppContext:
         store = self.store
         with self._lock:
             if self._stories is None:
+                from interviewer.storybank import StoryBank
+
                 self._stories = StoryBank(store.engine)
             return self._stories
 
     @property
     def bank(self) -> Bank:
+        from interviewer import service
+
         return service.get_bank(self.settings)
 
     @property
     def index(self) -> QuestionIndex:
+        from interviewer import service
+
         return self.preloaded_index or service.ensure_index(self.settings)
 
     def warm_up(self) -> threading.Thread:

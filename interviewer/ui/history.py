@@ -12,16 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import mean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from interviewer.bank import Round
 from interviewer.errors import InputError
-from interviewer.report import Report, build_report
-from interviewer.retrieval import search
-from interviewer.scoring.types import ScoringInput
-from interviewer.store import SessionInfo
 
 from . import scorecard
 from .charts import progress
@@ -29,6 +24,10 @@ from .context import AppContext
 from .engines import scorer_for
 from .notify import guarded
 from .state import Preferences
+
+if TYPE_CHECKING:
+    from interviewer.report import Report
+    from interviewer.store import SessionInfo
 
 SESSION_COLUMNS = ["date", "session", "title", "status", "answers", "signal", "average"]
 TOPIC_COLUMNS = ["topic", "round", "questions", "average level"]
@@ -45,6 +44,8 @@ class TopicScore:
 
 def reports(ctx: AppContext, prefs: Any, everything: bool, limit: int = 200) -> list[tuple[SessionInfo, Report]]:
     """(session, report) newest first: this browser's sessions, or all of them."""
+    from interviewer.report import Report, build_report
+
     mine = set(Preferences.load(prefs).sessions)
     out = []
     for info in ctx.store.sessions(limit=limit):
@@ -128,6 +129,8 @@ class HistoryView:
 
     def drill_choices(self, weak: list[TopicScore], items: list[tuple[SessionInfo, Report]]) -> list[tuple[str, str]]:
         """Bank questions on the weakest topics that were not asked yet, closest first."""
+        from interviewer.retrieval import search
+
         asked = {q.question_id for _, r in items for rd in r.rounds for q in rd.questions}
         picked: list[str] = []
         for w in weak:
@@ -146,6 +149,8 @@ class HistoryView:
     def show_session(self, session_id: str | None) -> tuple[Any, ...]:
         if not session_id:
             raise InputError("pick a session first")
+        from interviewer.report import Report, build_report
+
         info = self.ctx.store.get(session_id)
         report = (
             Report.model_validate(info.report)
@@ -171,9 +176,12 @@ class HistoryView:
             raise InputError("pick a drill question first")
         if not (answer or "").strip():
             raise InputError("your drill answer is empty: type an answer to be scored")
+        from interviewer.bank import Round
+        from interviewer.scoring.types import ScoringInput
+        from interviewer.session import MAX_ANSWER_CHARS, clean_text
+
         q = self.ctx.bank.get(qid)
         settings = Preferences.load(prefs).settings(self.ctx.settings, key)
-        from interviewer.session import MAX_ANSWER_CHARS, clean_text
 
         text = clean_text(answer)
         if len(text) > MAX_ANSWER_CHARS:

@@ -12,7 +12,7 @@ import html
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -20,14 +20,16 @@ from interviewer.bank import Level
 from interviewer.errors import InputError
 from interviewer.personas import load_personas
 from interviewer.rounds import load_scripts
-from interviewer.session import Interview, InterviewConfig
-from interviewer.store import Turn
 
 from . import scorecard, voice
 from .context import AppContext
 from .engines import followup_writer, scorer_for
 from .notify import guarded, info, warn
 from .state import Clock, Preferences
+
+if TYPE_CHECKING:
+    from interviewer.session import Interview
+    from interviewer.store import Turn
 
 Message = dict[str, Any]
 LOOP = "Full loop"
@@ -166,7 +168,7 @@ class InterviewView:
         return (
             gr.Dropdown(interactive=not loop),
             gr.Dropdown(choices=personas, value=personas[0][1] if personas else None),
-            gr.Dropdown(choices=[] if loop else self.topic_choices(round_id), value=[]),
+            gr.Dropdown(choices=[] if loop else self.topic_choices(round_id), value=[], multiselect=True),
         )
 
     # --- starting and resuming
@@ -184,6 +186,8 @@ class InterviewView:
         prefs: dict[str, Any] | None,
         key: str | None,
     ) -> tuple[Any, ...]:
+        from interviewer.session import Interview, InterviewConfig
+
         p = Preferences.load(prefs)
         settings = p.settings(self.ctx.settings, key)
         loop = fmt == LOOP
@@ -218,6 +222,8 @@ class InterviewView:
     ) -> tuple[Any, ...]:
         if not session_id:
             raise InputError("pick an unfinished session to resume (press Refresh if the list is empty)")
+        from interviewer.session import Interview
+
         p = Preferences.load(prefs)
         settings = p.settings(self.ctx.settings, key)
         iv = Interview.resume(

@@ -12,18 +12,19 @@ from __future__ import annotations
 import html
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from interviewer.errors import InputError
-from interviewer.retrieval import search
-from interviewer.review import StoryReview, review_story
 
 from .context import AppContext
 from .engines import scorer_for
 from .notify import guarded, info
 from .state import Preferences
+
+if TYPE_CHECKING:
+    from interviewer.review import StoryReview
 
 PART_LABELS = {
     "situation": "Situation",
@@ -134,6 +135,8 @@ class ReviewView:
     def review(self, story: str, question: str | None, prefs: Any, key: str | None) -> tuple[Any, ...]:
         if not (story or "").strip():
             raise InputError("the story is empty: paste a story from your work, or upload a .txt file")
+        from interviewer.review import review_story
+
         settings = Preferences.load(prefs).settings(self.ctx.settings, key)
         review = review_story(story, scorer_for(settings), question=(question or "").strip() or None)
         suggested = self._suggest(review)
@@ -143,11 +146,12 @@ class ReviewView:
             scores_html(review),
             questions_html(review),
             gr.Column(visible=True),
-            gr.Dropdown(choices=sorted(self.competencies()), value=suggested),
+            gr.Dropdown(choices=sorted(self.competencies()), value=suggested, multiselect=True),
             review.story.strip().split("\n", 1)[0][:80],
         )
 
     def _suggest(self, review: StoryReview) -> list[str]:
+        from interviewer.retrieval import search
         from interviewer.storybank import story_text_for_matching, suggest_competencies
 
         hits = search(self.ctx.index, story_text_for_matching(review), round="behavioral", k=5)
@@ -188,6 +192,8 @@ class ReviewView:
         """The behavioral questions of the bank this story answers best."""
         if not story_id:
             return ""
+        from interviewer.retrieval import search
+
         story = self.ctx.storybank.get(story_id)
         outline = story.review.get("outline") or []
         text = " ".join(s for sec in outline for s in sec.get("sentences", [])) or story.text

@@ -9,16 +9,19 @@ from __future__ import annotations
 import html
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from interviewer.report import Report, render
+from typing import TYPE_CHECKING, Any
 
 from .charts import levels_by_dimension
+
+if TYPE_CHECKING:
+    from interviewer.report import Report
 
 EXPORT_DIR = Path(tempfile.gettempdir()) / "interviewer-exports"
 
 
 def load(report: Report | dict[str, Any]) -> Report:
+    from interviewer.report import Report
+
     return report if isinstance(report, Report) else Report.model_validate(report)
 
 
@@ -122,6 +125,8 @@ def chart(report: Report):  # type: ignore[no-untyped-def]
 
 def export(report: Report, fmt: str) -> Path:
     """Write the report for download (``md`` or ``html``) and return its path."""
+    from interviewer.report import render
+
     EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     path = EXPORT_DIR / f"interview-{report.session_id}.{fmt}"
     path.write_text(render(report, fmt), encoding="utf-8")
