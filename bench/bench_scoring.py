@@ -48,7 +48,7 @@ DESIGN = (
 REFERENCE = [
     "Metrics up front: watch time, completion and retention as goals, skip rate and reports as guardrails.",
     "Labels from impression logs joined to engagement events, per task.",
-    "Candidate generation merges several sources such as two-tower ANN, co-engagement, followed creators and fresh content.",
+    "Candidate generation merges several sources: two-tower ANN, co-engagement, followed creators, fresh content.",
     "A pre-ranker then a multi-task ranker whose heads are combined by tuned weights.",
     "Re-ranking for diversity, dedupe of seen items and safety rules.",
     "Cold start for new users with priors, exploration and in-session updates.",
@@ -67,11 +67,24 @@ def _variants(text: str, n: int) -> list[str]:
 def run() -> list[dict[str, Any]]:
     scorer = OfflineScorer()
     rows = []
-    for name, rnd, text, ref in (("behavioral story", "behavioral", STORY, []), ("ml_design answer", "ml_design", DESIGN, REFERENCE)):
-        items = iter([ScoringInput(round=rnd, question="Tell me about a time you made a slow system fast."
-                                   if rnd == "behavioral" else "Design the For You feed of a short-video app.",
-                                   answer=a, reference=ref) for a in _variants(text, 60)])
-        lat = time_calls(lambda: scorer.assess(next(items)), repeat=50, warmup=5)
+    for name, rnd, text, ref in (
+        ("behavioral story", "behavioral", STORY, []),
+        ("ml_design answer", "ml_design", DESIGN, REFERENCE),
+    ):
+        items = iter(
+            [
+                ScoringInput(
+                    round=rnd,
+                    question="Tell me about a time you made a slow system fast."
+                    if rnd == "behavioral"
+                    else "Design the For You feed of a short-video app.",
+                    answer=a,
+                    reference=ref,
+                )
+                for a in _variants(text, 60)
+            ]
+        )
+        lat = time_calls(lambda it=items: scorer.assess(next(it)), repeat=50, warmup=5)
         words = len(text.split())
         r = row(f"offline score: {name}, {words} words", lat, "p95 <= 100 ms", False)
         r["ok"] = r["p95_ms"] <= 100

@@ -1,0 +1,99 @@
+"""Key-point coverage: which of the reference's points the answer makes, and where.
+
+A point is often made across two sentences ("We precompute item vectors. That lets us use an ANN
+index."), so each point is matched against single sentences and against windows of two and three
+adjacent sentences. A window's vector is the normalised mean of its sentences' vectors: close to
+embedding the joined text, and free, which keeps scoring inside its latency budget.
+
+The match score adds to the cosine a share of the key point's content words that the passage
+uses (``LEXICAL_WEIGHT``): a key point is a compound of facets, and an answer that makes one facet
+precisely shares its terms even when the embedding of the whole point drifts.
+
+Matching is greedy and capacity-bound: the strongest (point, passage) pairs are taken first, and
+a sentence can serve as evidence for at most ``CAPACITY`` points. One vague sentence ("PR AUC is
+better on imbalanced data") is near many points of a question; it must not count as all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from interviewer.scoring.cues import stems
+from interviewer.scoring.evidence import SentenceEvidence
+from interviewer.scoring.types import KeyPointMatch
+
+CAPACITY = 2
+MAX_WINDOW = 3
+LEXICAL_WEIGHT = 0.5
+
+
+def units(
+    sentences: Sequence[SentenceEvidence], max_window: int = MAX_WINDOW, min_window: int = 1
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Vectors of every sentence and window of ``min_window`` to ``max_window`` adjacent sentences."""
+    vecs: list[np.ndarray] = []
+    spans: list[tuple[int, int]] = []
+    for width in range(min_window, max_window + 1):
+        for i in range(len(sentences) - width + 1):
+            v = np.mean([s.vector for s in sentences[i : i + width]], axis=0)
+            vecs.append(v / max(float(np.linalg.norm(v)), 1e-12))
+            spans.append((i, i + width))
+    if not vecs:
+        return np.zeros((0, 0), dtype=np.float32), []
+    return np.stack(vecs), spans
+
+
+def match(
+    key_points: Sequence[str],
+    kp_vectors: np.ndarray,
+    sentences: Sequence[SentenceEvidence],
+    threshold: float,
+    capacity: int = CAPACITY,
+) -> list[KeyPointMatch]:
+    """Per key point: covered or not, its best match score, and the sentence that makes it.
+
+    ``similarity`` is the point's best match score (cosine plus lexical share) to any passage,
+    whether or not capacity let it be covered there, so a near miss stays visible. The evidence
+    quoted is the single sentence of the matched passage closest to the point: short and verbatim
+    (``None`` when not covered).
+    """
+    if not sentences:
+        return [
+            KeyPointMatch(key_point=k, index=i + 1, covered=False, similarity=0.0) for i, k in enumerate(key_points)
+        ]
+    vecs, spans = units(sentences)
+    sentence_stems = [stems(s.text) for s in sentences]
+    unit_stems = [frozenset().union(*sentence_stems[a:b]) for a, b in spans]
+    kp_stems = [stems(k) for k in key_points]
+    lexical = np.array([[len(k & u) / max(len(k), 1) for u in unit_stems] for k in kp_stems])
+    sims = kp_vectors @ vecs.T + LEXICAL_WEIGHT * lexical
+    single = np.stack([s.vector for s in sentences])
+    used = np.zeros(len(sentences), dtype=int)
+    chosen: dict[int, int] = {}
+    order = np.argsort(-sims, axis=None, kind="stable")
+    for flat in order:
+        i, j = divmod(int(flat), sims.shape[1])
+        if sims[i, j] < threshold:
+            break
+        a, b = spans[j]
+        if i in chosen or (used[a:b] >= capacity).any():
+            continue
+        chosen[i] = j
+        used[a:b] += 1
+    out: list[KeyPointMatch] = []
+    for i, kp in enumerate(key_points):
+        j = chosen.get(i, int(np.argmax(sims[i])))
+        a, b = spans[j]
+        best = a + int(np.argmax(single[a:b] @ kp_vectors[i]))
+        out.append(
+            KeyPointMatch(
+                key_point=kp,
+                index=i + 1,
+                covered=i in chosen,
+                similarity=round(float(sims[i].max()), 4),
+                evidence=sentences[best].text if i in chosen else None,
+            )
+        )
+    return out

@@ -1,0 +1,267 @@
+"""Per-answer features, one small set per rubric dimension, aggregated from sentence evidence.
+
+Every feature is a share of the answer's evidence sentences or a count capped at 2-3, so padding
+an answer to three times its length cannot raise it, and each has a declared sign (``SIGNS``)
+that training must respect: buzzword density and team-only phrasing can only lower a level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interviewer.scoring.evidence import Role, SentenceEvidence
+from interviewer.scoring.types import KeyPointMatch
+
+# Models are per dimension, or per dimension and round group where the evidence looks different:
+# trade-offs in a story are decisions made, in a design answer they are options proposed.
+FEATURES: dict[str, list[str]] = {
+    "ownership": [
+        "i_share",
+        "i_action",
+        "decisions",
+        "decision_reasons",
+        "driver_kinds",
+        "noticed",
+        "directed_share",
+        "team_only_share",
+        "weak_i_only",
+        "hypothetical_share",
+        "blame",
+    ],
+    "impact": [
+        "result_any",
+        "result_number",
+        "result_measured",
+        "measurement",
+        "business",
+        "vague_only",
+        "hypothetical_share",
+    ],
+    "tradeoffs@story": [
+        "alt_semantic",
+        "alt_window",
+        "options",
+        "weighed",
+        "criteria_kinds",
+        "alt_quantified",
+        "condition",
+        "mitigation",
+        "vacuous_only",
+        "buzz_density",
+        "hypothetical_share",
+    ],
+    "tradeoffs@technical": [
+        "alt_semantic",
+        "alt_window",
+        "options",
+        "weighed",
+        "criteria_kinds",
+        "alt_quantified",
+        "condition",
+        "mitigation",
+        "vacuous_only",
+        "buzz_density",
+        "cov_mean_sim",
+    ],
+    "star": [
+        "has_situation",
+        "has_task",
+        "i_actions",
+        "has_result",
+        "has_reflection",
+        "action_share",
+        "situation_share",
+        "team_only_share",
+        "hypothetical_share",
+    ],
+    "coverage": ["cov_frac", "cov_soft", "cov_mean_sim", "buzz_density"],
+}
+
+SIGNS: dict[str, int] = {
+    "i_share": 1,
+    "i_action": 1,
+    "decisions": 1,
+    "decision_reasons": 1,
+    "driver_kinds": 1,
+    "noticed": 1,
+    "directed_share": -1,
+    "team_only_share": -1,
+    "weak_i_only": -1,
+    "hypothetical_share": -1,
+    "blame": -1,
+    "result_any": 1,
+    "result_number": 1,
+    "result_measured": 1,
+    "measurement": 1,
+    "business": 1,
+    "vague_only": -1,
+    "alt_semantic": 1,
+    "alt_window": 1,
+    "options": 1,
+    "weighed": 1,
+    "criteria_kinds": 1,
+    "alt_quantified": 1,
+    "condition": 1,
+    "mitigation": 1,
+    "vacuous_only": -1,
+    "buzz_density": -1,
+    "has_situation": 1,
+    "has_task": 1,
+    "i_actions": 1,
+    "has_result": 1,
+    "has_reflection": 1,
+    "action_share": 1,
+    "situation_share": -1,
+    "cov_frac": 1,
+    "cov_soft": 1,
+    "cov_mean_sim": 1,
+}
+
+
+def model_key(dim: str, story: bool) -> str:
+    """The model that scores ``dim`` for a story (behavioral) or a technical answer."""
+    key = f"{dim}@{'story' if story else 'technical'}"
+    return key if key in FEATURES else dim
+
+
+_ACTION_ROLES = (Role.action, Role.decision, Role.alternatives)
+_RESULT_ROLES = (Role.result, Role.vague_result)
+
+
+@dataclass
+class Evidence:
+    """What the features are computed from: the analysed sentences and the key-point matches."""
+
+    sentences: list[SentenceEvidence]
+    key_points: list[KeyPointMatch] = field(default_factory=list)
+    coverage_threshold: float = 0.5
+    alt_windows: list[float] = field(default_factory=list)  # P(alternatives) of 2-3 sentence windows
+
+    @property
+    def content(self) -> list[SentenceEvidence]:
+        return [s for s in self.sentences if not s.excluded]
+
+
+def _cap(n: float, k: int) -> float:
+    return min(n, k) / k
+
+
+def own(s: SentenceEvidence) -> bool:
+    """A first-person, real (not hypothetical) sentence."""
+    return s.cues.first_person and s.role is not Role.hypothetical
+
+
+def driver_kinds(content: list[SentenceEvidence]) -> set[str]:
+    """Which level-4 ownership signals the story shows: unasked, against a plan, influence, setback owned."""
+    kinds = set()
+    for s in content:
+        c = s.cues
+        if s.role is Role.hypothetical:
+            continue
+        if c.unasked and c.mentions_i:
+            kinds.add("unasked")
+        if c.against:
+            kinds.add("against")
+        if c.influence:
+            kinds.add("influence")
+        if c.own_setback or (own(s) and c.follow_through):
+            kinds.add("setback")
+    return kinds
+
+
+def is_weighing(s: SentenceEvidence) -> bool:
+    """A statement that puts a criterion against a cost or a comparison: "X is cheaper but staler"."""
+    c = s.cues
+    return (
+        bool(c.criteria)
+        and (c.cost >= 1 or c.comparative >= 1)
+        and (c.cost + c.comparative + c.options >= 2 or len(c.criteria) >= 2)
+    )
+
+
+def is_alternative(s: SentenceEvidence) -> bool:
+    """Options weighed: the embedding says so, or the grammar of weighing is there."""
+    return s.role is Role.alternatives or (is_weighing(s) and (s.cues.options >= 1 or s.p("alternatives") >= 0.1))
+
+
+def is_result(s: SentenceEvidence) -> bool:
+    """An outcome of the work; "it went well" and "everyone was happy" are not (impact level 1)."""
+    if s.cues.vague_result and not s.cues.numbers:
+        return False
+    return s.role in _RESULT_ROLES or (s.cues.result_number and s.p("result", "vague_result") >= 0.1)
+
+
+def is_measured(s: SentenceEvidence) -> bool:
+    return s.cues.result_number and is_result(s)
+
+
+def extract(ev: Evidence) -> dict[str, float]:
+    """All features of one answer (every dimension's), as plain floats."""
+    content = ev.content
+    n = max(len(content), 1)
+    # Shares of STAR parts are by words: one long background run-on outweighs three short actions.
+    words = max(sum(s.span.words for s in content), 1)
+
+    mine = [s for s in content if own(s) and s.role is not Role.reflection]
+    actions = [s for s in mine if s.role in _ACTION_ROLES or s.role is Role.task]
+    decisions = [s for s in mine if s.role is Role.decision or s.cues.decision]
+    hyp = [s for s in content if s.role is Role.hypothetical]
+    team_only = [s for s in content if "team_only" in s.flags]
+
+    results = [s for s in content if is_result(s) and s.role is not Role.hypothetical]
+    measured = [s for s in results if is_measured(s)]
+    numbered = [s for s in results if s.cues.numbers > s.cues.non_result_numbers]
+
+    alts = [s for s in content if is_alternative(s)]
+    weighing = [s for s in content if is_weighing(s) and s not in alts]
+    alt_p = sorted((s.p("alternatives") for s in content), reverse=True)[:2]
+
+    kps = ev.key_points
+    t = ev.coverage_threshold
+    f: dict[str, float] = {
+        # ownership
+        "i_share": len(mine) / n,
+        "i_action": len(actions) / n,
+        "decisions": _cap(len(decisions), 3),
+        "decision_reasons": _cap(sum(1 for s in decisions if s.cues.reason), 2),
+        "driver_kinds": _cap(len(driver_kinds(content)), 3),
+        "noticed": float(any(s.cues.noticed for s in mine)),
+        "directed_share": sum(1 for s in content if s.cues.decided_for_me) / n,
+        "team_only_share": len(team_only) / n,
+        "weak_i_only": float(any(s.cues.weak_i for s in content) and not decisions),
+        "hypothetical_share": len(hyp) / n,
+        "blame": float(any(s.cues.blame for s in content)),
+        # impact
+        "result_any": float(bool(results)),
+        "result_number": float(bool(numbered)),
+        "result_measured": _cap(len(measured), 2),
+        "measurement": float(
+            any(s.cues.measurement for s in results) or (bool(measured) and any(s.cues.measurement for s in content))
+        ),
+        "business": float(any(s.cues.business for s in measured)),
+        "vague_only": float(bool(results) and not numbered),
+        # trade-offs
+        "alt_semantic": sum(alt_p) / 2,
+        "alt_window": sum(sorted(ev.alt_windows, reverse=True)[:2]) / 2,
+        "options": _cap(sum(1 for s in content if s.cues.options), 2),
+        "weighed": _cap(len(weighing), 3),
+        "criteria_kinds": _cap(len({k for s in weighing + alts for k in s.cues.criteria}), 3),
+        "alt_quantified": float(any(s.cues.numbers > s.cues.non_result_numbers for s in weighing + alts)),
+        "condition": float(any(s.cues.condition for s in content if s.role is not Role.hypothetical)),
+        "mitigation": float(any(s.cues.mitigation for s in content) and bool(alts or weighing)),
+        "vacuous_only": float(any(s.cues.vacuous_tradeoff for s in ev.sentences) and not (alts or weighing)),
+        "buzz_density": min(sum(s.cues.buzz for s in ev.sentences) / words * 10, 1.0),
+        # STAR
+        "has_situation": float(any(s.role is Role.situation for s in content)),
+        "has_task": float(any(s.role is Role.task for s in content)),
+        "i_actions": _cap(len(actions), 3),
+        "has_result": float(bool(results)),
+        "has_reflection": float(any(s.role is Role.reflection for s in content)),
+        "action_share": sum(s.span.words for s in actions) / words,
+        "situation_share": sum(s.span.words for s in content if s.role in (Role.situation, Role.explanation)) / words,
+        # coverage
+        "cov_frac": sum(k.covered for k in kps) / len(kps) if kps else 0.0,
+        "cov_soft": sum(min(max((k.similarity - (t - 0.15)) / 0.25, 0.0), 1.0) for k in kps) / len(kps) if kps else 0.0,
+        "cov_mean_sim": sum(k.similarity for k in kps) / len(kps) if kps else 0.0,
+    }
+    return f
