@@ -116,7 +116,6 @@ class Microphone:
         self.block = int(self.rate * block_s)
         self.controls: queue.Queue[str] = queue.Queue()
         self._closed = threading.Event()
-        self._stream.start()
 
     def _open(self, device: int | None, rate: int, block_s: float) -> Any:
         # 16-bit integers: every capture device speaks them natively, and raw sources (the ALSA
