@@ -9,7 +9,7 @@ made-up number.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,16 +65,23 @@ def progress(series: Mapping[str, Sequence[tuple[datetime, float]]]) -> Figure:
         axes[0].text(0.5, 0.5, "no finished sessions with scores yet", ha="center", va="center")
         axes[0].set_axis_off()
         return fig
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
     for ax, name in zip(axes, names, strict=False):
         points = sorted(series[name])
         xs = [p[0] for p in points]
         ys = [p[1] for p in points]
         ax.plot(xs, ys, marker="o", color="#6366f1")
+        if min(xs) == max(xs):  # one day of practice: a readable window around it, not decades
+            ax.set_xlim(min(xs) - timedelta(days=1), max(xs) + timedelta(days=1))
+        locator = AutoDateLocator(maxticks=5)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         ax.set_title(name, fontsize=10, loc="left")
         ax.set_ylim(0.8, 4.2)
         ax.set_yticks([1, 2, 3, 4])
         ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelsize=7, rotation=30)
+        ax.tick_params(axis="x", labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
     return fig
 

@@ -166,6 +166,7 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> EvaluationV
                 label="Or upload a dataset (.jsonl); it takes precedence",
                 file_types=[".jsonl", ".json", ".txt"],
                 type="filepath",
+                elem_id="eval-upload",
             )
             limit = gr.Number(0, label="Score only the first N items (0 = all)", minimum=0, precision=0)
             with gr.Row():

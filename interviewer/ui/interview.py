@@ -399,7 +399,7 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
                 placeholder="Type your answer. Send with the button (or Shift+Enter).",
                 elem_id="answer-box",
             )
-            with gr.Row():
+            with gr.Row(elem_id="turn-buttons"):
                 send = gr.Button("Send answer", variant="primary", elem_id="send-answer")
                 hint = gr.Button("Hint")
                 repeat = gr.Button("Repeat question")

@@ -218,7 +218,9 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
                 placeholder="Paste a story from your work: the situation, what you did, what came of it.",
                 elem_id="story-box",
             )
-            upload = gr.File(label="Or upload it (.txt or .md)", file_types=[".txt", ".md"], type="filepath")
+            upload = gr.File(
+                label="Or upload it (.txt or .md)", file_types=[".txt", ".md"], type="filepath", elem_id="story-upload"
+            )
             question = gr.Dropdown(
                 [],  # filled on page load, off the server's start-up path
                 value=None,
@@ -239,8 +241,23 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
     gr.Markdown("### Your story bank")
     everything = gr.Checkbox(False, label="Include stories saved from the terminal and other browsers")
     with gr.Row(equal_height=False):
-        stories = gr.Dataframe(headers=STORY_COLUMNS, label="Stories", interactive=False, wrap=True, scale=3)
-        coverage = gr.Dataframe(headers=COVERAGE_COLUMNS, label="Competency coverage", interactive=False, scale=2)
+        stories = gr.Dataframe(
+            headers=STORY_COLUMNS,
+            label="Stories",
+            interactive=False,
+            wrap=True,
+            scale=3,
+            column_widths=["12%", "22%", "30%", "22%", "14%"],
+        )
+        coverage = gr.Dataframe(
+            headers=COVERAGE_COLUMNS,
+            label="Competency coverage (fewest stories first)",
+            interactive=False,
+            wrap=True,
+            scale=2,
+            max_height=420,
+            column_widths=["56%", "22%", "22%"],
+        )
     pick = gr.Dropdown([], label="Show the bank questions a story answers")
     fits = gr.HTML(elem_id="story-matches")
 

@@ -120,23 +120,29 @@ def test_keyboard_only_interview(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_every_input_has_a_label(page) -> None:  # type: ignore[no-untyped-def]
-    unlabelled = page.evaluate(
-        """() => {
+    collect = """() => {
         const named = el => (el.labels && el.labels.length && [...el.labels].some(l => l.innerText.trim()))
             || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title;
-        const out = [];
-        let checked = 0;
-        for (const tab of document.querySelectorAll('button[role=tab]')) tab.click();
+        const seen = [], unlabelled = [];
         for (const el of document.querySelectorAll('input, textarea, select')) {
-            if (el.type === 'hidden' || el.type === 'file') continue;
-            checked += 1;
-            if (!named(el)) out.push(el.outerHTML.slice(0, 160));
+            if (el.type === 'hidden' || el.type === 'file' || !el.checkVisibility()) continue;
+            seen.push(el.outerHTML.slice(0, 160));
+            if (!named(el)) unlabelled.push(el.outerHTML.slice(0, 160));
         }
-        return {checked, out};
+        return {seen, unlabelled};
     }"""
-    )
-    assert unlabelled["checked"] > 25  # every tab's inputs were looked at
-    assert unlabelled["out"] == []
+    seen: set[str] = set()
+    unlabelled: set[str] = set()
+    for name in ("Mock interview", "STAR review", "History & progress", "Evaluation", "Settings"):
+        open_tab(page, name)
+        page.get_by_role("tab", name=name, selected=True).wait_for()
+        page.wait_for_function("() => document.querySelector('[role=tabpanel]:not([hidden]) input, "
+                               "[role=tabpanel]:not([hidden]) textarea') !== null")
+        found = page.evaluate(collect)
+        seen |= set(found["seen"])
+        unlabelled |= set(found["unlabelled"])
+    assert len(seen) > 25  # the inputs of every tab were looked at
+    assert unlabelled == set()
 
 
 def test_huge_paste_is_refused_and_kept(page) -> None:  # type: ignore[no-untyped-def]
@@ -150,4 +156,104 @@ def test_huge_paste_is_refused_and_kept(page) -> None:  # type: ignore[no-untype
     assert page.locator("#interview-chat [data-testid='user']").count() == 0
     box.fill(STRONG_STORY)  # the session goes on
     page.get_by_role("button", name="Send answer").click()
+    wait_for_bot_count(page, 2)
+
+
+def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tab", name=name).click()
+
+
+def test_review_a_story_and_save_it(page) -> None:  # type: ignore[no-untyped-def]
+    open_tab(page, "STAR review")
+    page.locator("#story-box textarea").fill(STRONG_STORY)
+    page.get_by_role("button", name="Review story").click()
+    marked = page.locator("#story-highlight")
+    marked.locator("mark.s-action").first.wait_for(timeout=TURN_TIMEOUT)
+    assert marked.locator("mark.s-result").count() >= 1
+    scores = page.locator("#story-scores").inner_text()
+    assert "scored by offline" in scores and "ownership" in scores
+    assert "Your story, reordered" in page.locator("#story-questions").inner_text()
+    page.get_by_label("Title", exact=True).fill("Label drift")
+    page.get_by_role("button", name="Save story").click()
+    toast(page, "Saved story")
+    page.get_by_label("Show the bank questions a story answers").click()
+    page.get_by_role("option").filter(has_text="Label drift").first.click()
+    page.locator("#story-matches li").first.wait_for(timeout=TURN_TIMEOUT)
+    assert page.locator("#story-matches li").count() == 5
+    shot(page, "star-review")
+    assert not page.js_errors
+
+
+def test_history_progress_and_drill(page) -> None:  # type: ignore[no-untyped-def]
+    start_behavioral(page)
+    box = page.locator("#answer-box textarea")
+    box.fill(STRONG_STORY)
+    box.press("Shift+Enter")
+    wait_for_bot_count(page, 2)
+    page.get_by_role("button", name="End interview").click()
+    page.locator("#scorecard").wait_for(state="visible", timeout=TURN_TIMEOUT)
+    open_tab(page, "History & progress")
+    page.wait_for_function(
+        "() => document.querySelector('#history-sessions')?.innerText.includes('finished')", timeout=TURN_TIMEOUT
+    )
+    page.get_by_label("Drill question").click()
+    page.get_by_role("option").first.click()
+    page.get_by_label("Your drill answer").fill(STRONG_STORY)
+    page.get_by_role("button", name="Score my answer").click()
+    page.locator("#drill-result").get_by_text("Scored by offline").wait_for(timeout=TURN_TIMEOUT)
+    shot(page, "history")
+    assert not page.js_errors
+
+
+def test_run_a_small_evaluation(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.config import PROJECT_ROOT
+
+    lines = (PROJECT_ROOT / "evals" / "data" / "train.jsonl").read_text().splitlines()[:8]
+    good = tmp_path / "eight.jsonl"
+    good.write_text("\n".join(lines) + "\n")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not a dataset")
+    open_tab(page, "Evaluation")
+    upload = page.locator("#eval-upload")
+    upload.locator("input[type=file]").set_input_files(str(broken))
+    upload.locator("td.filename[aria-label='broken.jsonl']").wait_for(timeout=TURN_TIMEOUT)
+    page.get_by_role("button", name="Run evaluation").click()
+    toast(page, "holds no usable labelled item")
+    upload.get_by_label("Clear").click()
+    upload.locator("input[type=file]").set_input_files(str(good))
+    upload.locator("td.filename[aria-label='eight.jsonl']").wait_for(timeout=TURN_TIMEOUT)
+    page.get_by_role("button", name="Run evaluation").click()
+    summary = page.locator("#eval-summary")
+    summary.get_by_text("item(s)").wait_for(timeout=120_000)
+    assert "8 item(s)" in summary.inner_text() and "offline" in summary.inner_text()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download report (HTML + plots, zip)").click()
+    assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
+    shot(page, "evaluation")
+
+
+def test_voice_answer_from_an_uploaded_recording(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The browser voice path: a WAV (spoken by espeak-ng now) -> transcript in the answer box -> sent."""
+    import shutil
+    import subprocess
+
+    espeak = shutil.which("espeak-ng")
+    assert espeak, "espeak-ng is needed to make the recording: scripts/install-system-deps.sh"
+    wav = tmp_path / "answer.wav"
+    said = "I migrated the ranking service to a two tower model and latency dropped by forty percent."
+    subprocess.run([espeak, "-w", str(wav), said], check=True)
+    start_behavioral(page)
+    page.get_by_text("Answer by voice").click()
+    voice = page.locator("#voice-answer")
+    voice.get_by_label("Upload file").click()
+    voice.locator("input[type=file]").set_input_files(str(wav))
+    box = page.locator("#answer-box textarea")
+    page.wait_for_function(
+        "() => document.querySelector('#answer-box textarea').value.toLowerCase().includes('latency')",
+        timeout=120_000,
+    )
+    assert "ranking" in box.input_value().lower()
+    assert "words/min" in page.locator("#voice-status").inner_text()
+    shot(page, "voice-transcript")
+    box.press("Shift+Enter")  # corrected or not, the candidate sends it
     wait_for_bot_count(page, 2)
