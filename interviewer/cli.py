@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "interviewer.commands.chat",
     "interviewer.commands.app",
     "interviewer.commands.voice",
+    "interviewer.commands.scoring",
 ]
 
 app = typer.Typer(
