@@ -137,6 +137,11 @@ def voice_cmd(
             push_to_talk=push_to_talk,
             on_frame=_Printer(push_to_talk, turns.silence_s),
         )
+    except KeyboardInterrupt:
+        session_id = getattr(conversation, "session_id", None)
+        if session_id:  # every turn is saved as it happens
+            typer.echo(f"\npaused; resume with: interviewer voice --resume {session_id}")
+        raise typer.Exit(130) from None
     finally:
         speaker.close()
     d = result.delivery
@@ -207,12 +212,18 @@ class _Printer:
             else f"(answer when ready; {silence_s:.0f} s of silence ends your answer)"
         )
 
+        self.replying = False
+
     def __call__(self, frame: Any) -> None:
         from interviewer.voice import frames as f
 
         if isinstance(frame, f.ReplyText):
-            typer.secho(f"interviewer: {frame.text}", fg=typer.colors.CYAN)
+            # One reply, several sentences: name the speaker once, indent the rest.
+            prefix = "             " if self.replying else "interviewer: "
+            self.replying = True
+            typer.secho(prefix + frame.text, fg=typer.colors.CYAN)
         elif isinstance(frame, f.ReplyDone):
+            self.replying = False
             typer.echo(f"listening... {self.hint}")
         elif isinstance(frame, f.SpeechStarted):
             typer.echo("recording...")
