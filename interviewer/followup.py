@@ -28,7 +28,7 @@ from interviewer.scoring.types import Assessment
 Action = Literal["probe", "challenge", "reframe", "move_on"]
 
 #: Flags that mean "there is nothing in this answer to build on": move on, don't probe.
-NO_ATTEMPT_FLAGS = frozenset({"empty", "gibberish", "idk", "dont_know", "no_answer", "off_topic"})
+NO_ATTEMPT_FLAGS = frozenset({"empty", "gibberish", "dont_know", "off_topic", "no_substance"})
 #: Default probing order when a phase names no focus.
 DEFAULT_FOCUS: dict[Round, list[str]] = {
     Round.behavioral: ["impact", "ownership", "star", "tradeoffs", "key_points"],

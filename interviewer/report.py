@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from interviewer.bank import Bank, Question
+from interviewer.followup import NO_ATTEMPT_FLAGS
 from interviewer.scoring.types import Assessment
 from interviewer.store import SessionInfo, Turn
 
@@ -210,7 +211,7 @@ def _question(qid: str, turns: list[Turn], bank: Bank | None, names: dict[str, s
     ]
     levels = [s.level for s in scores if s.level is not None]
     flags = list(a.flags) if a else []
-    attempted = bool(answers) and bool(levels) and not {"empty", "gibberish", "dont_know", "off_topic"} & set(flags)
+    attempted = bool(answers) and bool(levels) and not NO_ATTEMPT_FLAGS & set(flags)
     mean_level = round(mean(levels), 2) if levels else None
     skipped = any(t.kind == "skip" for t in turns)
     weak = (

@@ -657,6 +657,8 @@ class Interview:
         p = self.progress
         if not p.question or p.skipped or p.last_role != "candidate" or self._assessment is None:
             return None
+        if phase.ask == "new" and not p.questions_in_phase:
+            return None  # a phase of new questions probes only its own, not the last phase's
         persona = self.progress.current.persona
         cap = min(phase.followups, persona.probing)
         return decide(

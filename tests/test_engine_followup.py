@@ -116,7 +116,7 @@ def test_no_probing_after_a_complete_answer_or_past_the_budget(bank: Bank, perso
     assert decide(Situation(q, weak, STORY, [], phase, budget=0, persona=persona)).action == "move_on"
 
 
-@pytest.mark.parametrize("flag", ["dont_know", "empty", "gibberish", "off_topic"])
+@pytest.mark.parametrize("flag", ["dont_know", "empty", "gibberish", "off_topic", "no_substance"])
 def test_nothing_to_build_on_moves_on(bank: Bank, personas: dict[str, Persona], flag: str) -> None:
     q = bank.get("beh-imp-001")
     a = assessment({"ownership": 1, "impact": 1, "tradeoffs": 1, "star": 1}, key_points=q.key_points, flags=[flag])
