@@ -10,6 +10,7 @@ typo does not cost a whole run. Fallback assessments are never cached: a re-run 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import sqlite3
 import sys
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -169,12 +171,24 @@ class Fingerprint:
 
 
 def fingerprint(scorer: Scorer, rubric_version: str) -> Fingerprint:
-    """The engine's identity: an LLM judge's model, prompt and sampling, or the offline parameters' version."""
+    """The engine's identity: an LLM judge's model, prompt and sampling; for other engines the
+    parameters' version and a digest of the engine's source folder, so a changed rule in the code
+    is not hidden behind results cached before it."""
     identity = getattr(scorer, "identity", None)
-    artifact = getattr(scorer, "artifact", None)
-    if identity is None and artifact is not None:
-        identity = f"params-{getattr(artifact, 'version', '?')}"
-    return Fingerprint(scorer.name, str(identity or type(scorer).__name__), rubric_version)
+    if identity is None:
+        artifact = getattr(scorer, "artifact", None)
+        identity = f"params-{getattr(artifact, 'version', '-')}|code-{_code_digest(type(scorer))}"
+    return Fingerprint(scorer.name, str(identity), rubric_version)
+
+
+@lru_cache(maxsize=8)
+def _code_digest(cls: type) -> str:
+    folder = Path(inspect.getfile(cls)).parent
+    h = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
 
 
 # -- the run --------------------------------------------------------------------------------------
