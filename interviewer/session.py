@@ -287,6 +287,9 @@ class Interview:
     ) -> Interview:
         settings = settings or get_settings()
         stages, host = _plan(config, settings)
+        # everything that can fail (a missing endpoint, a broken scorer) fails before a session exists
+        scorer = scorer or default_scorer()
+        writer = writer or default_writer(config.followups, settings)
         store = store or open_store(settings)
         title = (
             " + ".join(st.script.title for st in stages)

@@ -248,3 +248,25 @@ def test_interactive_chat_reads_multiline_answers_and_commands(
     turns = Store(settings.db_url).turns(sid)
     assert turns[1].text == f"{STORY}\nand one more line of it"  # one answer, two lines
     assert [t.kind for t in turns][-2:] == ["hint", "closing"]
+
+
+def test_llm_followups_from_the_command_line(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from interviewer.config import get_settings
+    from interviewer.testing_openai import OpenAIStubServer, Reply
+
+    code, _, err = cli(
+        "chat", "--round", "behavioral", "--followups", "llm", "--answers", answers_file(tmp_path, STORY)
+    )
+    assert code == 2 and "unavailable: no API key" in err  # no endpoint configured: say so, start nothing
+    assert Store(get_settings().db_url).sessions() == []
+    with OpenAIStubServer([Reply("What changed for users, in numbers?")]) as srv:
+        monkeypatch.setenv("INTERVIEWER_LLM__BASE_URL", srv.base_url)
+        monkeypatch.setenv("INTERVIEWER_LLM__MODEL", "stub-model")
+        get_settings.cache_clear()
+        code, out, err = cli(
+            "chat", "--round", "behavioral", "--followups", "llm", "--answers", answers_file(tmp_path, STORY), "--json"
+        )
+    assert code == 0, err
+    followup = json.loads(out)["turns"][2]
+    assert followup["kind"] == "followup" and followup["text"] == "What changed for users, in numbers?"
+    assert json.loads(out)["report"]["engines"]["followups"] == ["llm:stub-model"]
