@@ -22,6 +22,7 @@ from . import settings as settings_tab
 from .context import AppContext
 from .state import Preferences
 from .theme import css, header_html, theme
+from .voice import SPEECH_DIR, SPEECH_JS
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def launch(
     ctx: AppContext | None = getattr(demo, "interviewer_context", None)
     if ctx is not None:
         ctx.warm_up()
+    SPEECH_DIR.mkdir(parents=True, exist_ok=True)
     app, url, _ = demo.launch(
         server_name=host,
         server_port=port,
@@ -80,7 +82,8 @@ def launch(
         theme=theme(),
         css=css(),
         footer_links=["gradio"],
-        allowed_paths=[],
+        allowed_paths=[str(SPEECH_DIR)],
+        head=SPEECH_JS,
         max_file_size="20mb",
     )
     if block:

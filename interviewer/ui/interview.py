@@ -343,7 +343,7 @@ class InterviewView:
 # ------------------------------------------------------------------------------------ layout
 
 
-def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> gr.Audio:
+def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.State) -> gr.HTML:
     """The tab's components and events (called inside the app's ``gr.Blocks``); returns the
     interviewer's speaker so Settings can show or hide it."""
     view = InterviewView(ctx)

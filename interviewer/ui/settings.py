@@ -129,11 +129,11 @@ class SettingsView:
 
 
 def speaker_update(p: Preferences) -> tuple[Any]:
-    return (gr.Audio(visible=p.speak, autoplay=p.autoplay),)
+    return (gr.HTML(visible=p.speak),)
 
 
 def build(
-    ctx: AppContext, prefs: gr.BrowserState, key: gr.State, header: gr.HTML, speaker: gr.Audio
+    ctx: AppContext, prefs: gr.BrowserState, key: gr.State, header: gr.HTML, speaker: gr.HTML
 ) -> tuple[SettingsView, list[Any]]:
     view = SettingsView(ctx)
     d = Preferences.from_settings(ctx.settings)

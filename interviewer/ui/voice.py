@@ -4,14 +4,24 @@ hear the interviewer, sentence by sentence.
 The transcript goes into the answer box, never straight to the interviewer: speech recognition
 mishears, and the candidate must be able to correct it first. When the voice packages or models
 are missing, the controls say so and text mode works as before.
+
+The interviewer's speech is a queue of one WAV file per sentence: each is written as soon as it
+is synthesised and the page (``SPEECH_JS``) plays them in order, so speech starts with the first
+sentence. Gradio's own streaming audio would need ffmpeg on the server; this needs nothing.
 """
 
 from __future__ import annotations
 
 import html
 import importlib.util
+import json
+import secrets
 import shutil
+import tempfile
+import time
+import wave
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -25,6 +35,42 @@ from .notify import guarded, warn
 from .state import Preferences
 
 UNAVAILABLE = "Voice is not available on this server: {why}. Text answers work as usual."
+#: Where sentence clips are written; served to the page (``launch(allowed_paths=...)``).
+SPEECH_DIR = Path(tempfile.gettempdir()) / "interviewer-speech"
+#: Clips older than this are deleted when new speech is made.
+SPEECH_TTL_S = 3600
+
+#: Plays the clips of the latest ``.iv-speech`` element in order (added to the page's <head>).
+SPEECH_JS = """
+<script>
+(() => {
+  const s = {id: null, clips: [], next: 0, auto: true, busy: false, audio: new Audio()};
+  window.ivSpeech = s;
+  const play = () => {
+    if (s.next >= s.clips.length) { s.busy = false; return; }
+    s.busy = true;
+    s.audio.src = s.clips[s.next++];
+    s.audio.play().catch(() => { s.busy = false; });
+  };
+  s.audio.addEventListener("ended", play);
+  const sync = () => {
+    const el = document.querySelector(".iv-speech");
+    if (!el) return;
+    if (el.dataset.id !== s.id) {
+      s.audio.pause(); s.id = el.dataset.id; s.next = 0; s.busy = false; s.auto = el.dataset.autoplay === "1";
+    }
+    s.clips = JSON.parse(el.dataset.clips || "[]");
+    if (s.auto && !s.busy) play();
+  };
+  document.addEventListener("click", (e) => {
+    if (!e.target.closest(".iv-replay")) return;
+    s.audio.pause(); s.next = 0; s.auto = true; s.busy = false; play();
+  });
+  new MutationObserver(sync).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+    attributeFilter: ["data-clips"]});
+})();
+</script>
+"""
 
 
 def voice_problem(settings: Settings) -> str | None:
@@ -87,7 +133,7 @@ class VoiceView:
         )
 
     def speak(self, live: Any, prefs: dict[str, Any] | None, key: str | None) -> Iterator[Any]:
-        """The interviewer's latest message as audio, one sentence at a time (streamed)."""
+        """The interviewer's latest message as audio clips, one per sentence, each sent when ready."""
         p = Preferences.load(prefs)
         if not p.speak or live is None or not live.chat or live.chat[-1]["role"] != "assistant":
             yield gr.skip()
@@ -98,16 +144,51 @@ class VoiceView:
             return
         from interviewer.voice.tts import get_tts
 
+        folder = _speech_folder()
+        clips: list[str] = []
         try:
-            for chunk in get_tts(settings).synthesize(str(live.chat[-1]["content"])):
-                pcm = (np.clip(chunk.samples, -1.0, 1.0) * 32767).astype(np.int16)
-                yield (chunk.rate, pcm)
+            for i, chunk in enumerate(get_tts(settings).synthesize(str(live.chat[-1]["content"]))):
+                path = folder / f"{i:03d}.wav"
+                write_wav(path, chunk.samples, chunk.rate)
+                clips.append(f"/gradio_api/file={path}")
+                yield player_html(folder.name, clips, p.autoplay, done=False)
         except Exception as e:  # speech is a nicety: the text is on screen already
             warn(f"Could not speak the message: {e}")
-            yield gr.skip()
+        yield player_html(folder.name, clips, p.autoplay, done=True)
 
 
-def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, answer: gr.Textbox) -> tuple[VoiceView, gr.Audio]:
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+
+
+def player_html(speech_id: str, clips: list[str], autoplay: bool, *, done: bool) -> str:
+    """The clips for the page's player, with a real button to hear them (again)."""
+    state = f"{len(clips)} sentence(s)" + ("" if done else ", more coming")
+    data = html.escape(json.dumps(clips))
+    return (
+        f"<div class='iv-speech' data-id='{speech_id}' data-autoplay='{int(autoplay)}' data-clips='{data}'>"
+        f"<button type='button' class='iv-replay'>{'Replay' if autoplay else 'Play'} the interviewer's message</button>"
+        f" <span class='iv-muted'>{state}</span></div>"
+    )
+
+
+def _speech_folder() -> Path:
+    SPEECH_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - SPEECH_TTL_S
+    for old in SPEECH_DIR.iterdir():
+        if old.is_dir() and old.stat().st_mtime < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
+    folder = SPEECH_DIR / secrets.token_hex(8)
+    folder.mkdir()
+    return folder
+
+
+def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, answer: gr.Textbox) -> tuple[VoiceView, gr.HTML]:
     """The voice controls under the answer box; returns the speaker for the turn events to feed."""
     view = VoiceView(ctx)
     problem = voice_problem(ctx.settings)
@@ -122,14 +203,7 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, answer: gr.Tex
             interactive=problem is None,
         )
         heard = gr.HTML(elem_id="voice-status")
-    speaker = gr.Audio(
-        label="Interviewer's voice",
-        streaming=True,
-        autoplay=True,
-        interactive=False,
-        visible=True,
-        elem_id="interviewer-voice",
-    )
+    speaker = gr.HTML(visible=False, elem_id="interviewer-voice")
     for event in (mic.stop_recording, mic.upload):
         event(
             view.transcribe,

@@ -136,8 +136,10 @@ def test_every_input_has_a_label(page) -> None:  # type: ignore[no-untyped-def]
     for name in ("Mock interview", "STAR review", "History & progress", "Evaluation", "Settings"):
         open_tab(page, name)
         page.get_by_role("tab", name=name, selected=True).wait_for()
-        page.wait_for_function("() => document.querySelector('[role=tabpanel]:not([hidden]) input, "
-                               "[role=tabpanel]:not([hidden]) textarea') !== null")
+        page.wait_for_function(
+            "() => document.querySelector('[role=tabpanel]:not([hidden]) input, "
+            "[role=tabpanel]:not([hidden]) textarea') !== null"
+        )
         found = page.evaluate(collect)
         seen |= set(found["seen"])
         unlabelled |= set(found["unlabelled"])
@@ -224,7 +226,9 @@ def test_run_a_small_evaluation(page, tmp_path: Path) -> None:  # type: ignore[n
     upload.locator("td.filename[aria-label='eight.jsonl']").wait_for(timeout=TURN_TIMEOUT)
     page.get_by_role("button", name="Run evaluation").click()
     summary = page.locator("#eval-summary")
-    summary.get_by_text("item(s)").wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelector('#eval-summary').innerText.includes('scored by')", timeout=120_000
+    )
     assert "8 item(s)" in summary.inner_text() and "offline" in summary.inner_text()
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download report (HTML + plots, zip)").click()
@@ -257,3 +261,24 @@ def test_voice_answer_from_an_uploaded_recording(page, tmp_path: Path) -> None: 
     shot(page, "voice-transcript")
     box.press("Shift+Enter")  # corrected or not, the candidate sends it
     wait_for_bot_count(page, 2)
+
+
+def test_the_interviewer_speaks_sentence_by_sentence(page) -> None:  # type: ignore[no-untyped-def]
+    open_tab(page, "Settings")
+    page.get_by_label("Offline: espeak-ng (robotic, fast)").check()
+    page.get_by_label("Read the interviewer's messages aloud").check()
+    page.get_by_role("button", name="Save settings").click()
+    toast(page, "Settings saved")
+    try:
+        open_tab(page, "Mock interview")
+        start_behavioral(page)
+        page.wait_for_function(
+            "() => window.ivSpeech && ivSpeech.next >= 1 && ivSpeech.audio.currentTime > 0", timeout=TURN_TIMEOUT
+        )
+        assert page.locator("#interviewer-voice .iv-replay").is_visible()
+        shot(page, "interviewer-speaking")
+    finally:  # the browser profile is shared by the tests: leave the settings as found
+        open_tab(page, "Settings")
+        page.get_by_label("Read the interviewer's messages aloud").uncheck()
+        page.get_by_role("button", name="Save settings").click()
+        toast(page, "Settings saved")
