@@ -43,7 +43,8 @@ from interviewer.followup import (
 )
 from interviewer.index import QuestionIndex
 from interviewer.personas import Persona, load_personas
-from interviewer.retrieval import Hit, search
+from interviewer.questions import QuestionPicker
+from interviewer.retrieval import Hit
 from interviewer.rounds import Phase, Stage, load_scripts, plan_stages
 from interviewer.scoring.types import Assessment, DimensionScore, Scorer, ScoringInput
 from interviewer.store import Store, Turn, open_store
@@ -52,8 +53,8 @@ log = logging.getLogger(__name__)
 
 MAX_ANSWER_CHARS = 20_000
 MAX_CONTEXT_CHARS = 4_000
+MAX_CONTEXT_INPUT = 100_000
 RECENT_SESSIONS = 5
-CANDIDATES = 15  # retrieval hits considered per question
 
 
 class InterviewConfig(BaseModel):
@@ -75,9 +76,11 @@ class InterviewConfig(BaseModel):
     @classmethod
     def _context(cls, v: str) -> str:
         v = clean_text(v, "job description / resume")
-        if len(v) > MAX_CONTEXT_CHARS * 25:
-            raise ValueError(f"the job description / resume is {len(v):,} characters; paste at most 100,000")
-        return v[:MAX_CONTEXT_CHARS]
+        if len(v) > MAX_CONTEXT_INPUT:
+            raise ValueError(
+                f"the job description / resume is {len(v):,} characters; paste at most {MAX_CONTEXT_INPUT:,}"
+            )
+        return v[:MAX_CONTEXT_CHARS]  # the encoder reads the first 256 tokens anyway
 
 
 class InterviewState(BaseModel):
@@ -258,7 +261,15 @@ class Interview:
         self.bank = bank if bank is not None else service.get_bank(settings)
         self.index = index or service.ensure_index(settings)
         self._clock = clock
-        self._recent = recent or set()
+        self.picker = QuestionPicker(
+            self.index,
+            self.bank,
+            level=config.level,
+            topics=config.topics,
+            focus=config.focus,
+            context=config.context,
+            recent=recent or (),
+        )
         self.progress = Progress(stages)
         self._answers: list[str] = []  # the candidate's answers to the current question
         self._assessment: Assessment | None = None
@@ -267,7 +278,6 @@ class Interview:
         self._base_ms = 0
         self._t0 = clock()
         self._report: dict[str, Any] | None = None
-        self._hits: dict[tuple[str, int, str], list[Hit]] = {}
         self._seq = 0  # the last saved turn's number
 
     # --- construction
@@ -649,7 +659,7 @@ class Interview:
                     return self._followup(decision, phase)
                 moved_on = decision or moved_on
                 if phase.ask == "new" and p.questions_in_phase < phase.questions:
-                    hit = self._choose(stage, phase)
+                    hit = self.picker.next(stage, phase, p.asked, first=p.question is None)
                     if hit is not None:
                         return self._ask(hit, phase, moved_on)
             if p.phase + 1 >= len(script.phases):
@@ -748,7 +758,7 @@ class Interview:
             "retrieval": {"score": hit.score, "level": hit.level, "topic": hit.topic},
             "reason": moved_on.reason if moved_on else None,
         }
-        if hit.id in self._recent:
+        if hit.id in self.picker.recent:
             notes["reused_recent"] = True
         return _Message(
             "question", Draft.of(" ".join([*lead, body])), question_id=question.id, phase=phase.id, notes=notes
@@ -765,50 +775,6 @@ class Interview:
             parts.append(self.host.closing_line())
         notes: dict[str, Any] = {"reason": "ended by the candidate" if early else reason, "final": early}
         return _Message("closing", Draft.of(" ".join(parts)), question_id=p.question or "", notes=notes)
-
-    def _choose(self, stage: Stage, phase: Phase) -> Hit | None:
-        """The next question: retrieval by round, level, topics, focus and the pasted context;
-        never one asked in this session, and not one from recent sessions unless allowed."""
-        p = self.progress
-        rank = self._rank(phase)
-        asked = set(p.asked)
-        if p.question is None:  # a round begins: search for every level its phases need, once
-            for ph in stage.script.phases:
-                if ph.ask == "new":
-                    self._candidates(stage, self._rank(ph), asked | self._recent)
-        hits: list[Hit] = []
-        for exclude in (asked | self._recent, asked) if self._recent else (asked,):
-            hits = self._candidates(stage, rank, exclude)
-            if hits:
-                break
-        if not hits:
-            return None
-        asked_topics = {self.bank.get(q).topic for q in asked if q in self.bank}
-        wanted = {t.lower() for t in self.config.topics}
-
-        def preference(h: Hit) -> tuple[int, bool, float]:
-            bonus = 0.1 if h.topic.lower() in wanted else 0.0
-            return abs(int(h.level[-1]) - rank), h.topic in asked_topics, -(h.score + bonus)
-
-        return min(hits, key=preference)
-
-    def _rank(self, phase: Phase) -> int:
-        return min(4, max(1, self.config.level.rank + phase.level_offset))
-
-    def _candidates(self, stage: Stage, rank: int, exclude: set[str]) -> list[Hit]:
-        """Bank questions for this round and level, best match first. The query is fixed for a
-        round, so one search serves all its questions; it is repeated only once they run out."""
-        query = (
-            " ".join([*self.config.topics, *self.config.focus, self.config.context]).strip()
-            or f"{stage.persona.role}: {stage.script.title}"
-        )
-        key = (stage.script.round.value, rank, query)
-        hits = [h for h in self._hits.get(key, []) if h.id not in exclude and h.id in self.bank]
-        if not hits:
-            found = search(self.index, query, round=key[0], max_level=f"MLE{rank}", k=CANDIDATES, exclude=exclude)
-            self._hits[key] = found
-            hits = [h for h in found if h.id not in exclude and h.id in self.bank]
-        return hits
 
     def _finish(self) -> dict[str, Any]:
         from interviewer.report import build_report
