@@ -15,8 +15,8 @@ from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
-from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaClientSettings
 
 from interviewer.bank import Bank, Question
