@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.table import Table
 
 from interviewer.config import get_settings
@@ -68,7 +69,7 @@ def _read(source: str, what: str) -> str:
 
 def _warn_fallback(a: Assessment) -> None:
     if a.fallback_reason:
-        err.print(f"[yellow]warning:[/] scored by {a.engine}: {a.fallback_reason}", highlight=False)
+        err.print(f"[yellow]warning:[/] scored by {esc(a.engine)}: {esc(a.fallback_reason)}", highlight=False)
 
 
 # -- score -------------------------------------------------------------------------------------
@@ -86,13 +87,13 @@ def score_cmd(engine: EngineOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         typer.echo(json.dumps(assessment.to_contract(), ensure_ascii=False))
         return
-    flags = f"  flags: {', '.join(assessment.flags)}" if assessment.flags else ""
-    out.print(f"engine: [bold]{assessment.engine}[/]{flags}")
+    flags = f"  flags: {esc(', '.join(assessment.flags))}" if assessment.flags else ""
+    out.print(f"engine: [bold]{esc(assessment.engine)}[/]{flags}")
     table = Table("dimension", "level", "evidence", "rationale / missing", show_lines=True)
     for dim, s in assessment.scores.items():
         level = "abstained" if s.level is None else str(s.level)
-        quotes = "\n".join(f"\u201c{q}\u201d" for q in s.evidence)
-        table.add_row(dim, level, quotes, f"{s.rationale}\n[dim]{s.missing}[/]")
+        quotes = esc("\n".join(f"\u201c{q}\u201d" for q in s.evidence))
+        table.add_row(dim, level, quotes, f"{esc(s.rationale)}\n[dim]{esc(s.missing)}[/]")
     out.print(table)
 
 
@@ -112,7 +113,7 @@ def eval_cmd(
     settings = get_settings()
     data = load_dataset(dataset)
     for problem in data.problems:
-        err.print(f"[yellow]skipped[/] {problem}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]skipped[/] {esc(problem)}", highlight=False, soft_wrap=True)
     if not data.items:
         raise DataError(f"no valid items in {dataset}", data.problems[:1] or ["the file has no lines"])
     scorer = get_scorer(_engine(engine), settings)
@@ -130,7 +131,7 @@ def eval_cmd(
     run.problems = data.problems
     if run.fallbacks:
         reasons = sorted({r.assessment.fallback_reason or "" for r in run.results if r.fell_back})
-        err.print(f"[yellow]warning:[/] {run.engine_label}: {'; '.join(reasons)[:500]}", highlight=False)
+        err.print(f"[yellow]warning:[/] {esc(run.engine_label)}: {esc('; '.join(reasons)[:500])}", highlight=False)
     err.print(f"{len(run.results)} items: {run.scored} scored now, {len(run.results) - run.scored} from the cache"
               + (f", {len(data.problems)} line(s) skipped" if data.problems else ""), highlight=False)
     if report is not None:
@@ -148,7 +149,7 @@ def _print_metrics(run: Any) -> None:
         return "n/a" if x is None else format(x, fmt)
 
     dims = run.dimensions()
-    out.print(f"engine: [bold]{run.engine_label}[/]   items: {len(run.results)}")
+    out.print(f"engine: [bold]{esc(run.engine_label)}[/]   items: {len(run.results)}")
     table = Table("dimension", "n", "abstained", "QWK", "Spearman", "exact", "adjacent", "offset")
     for dim, a in dims.items():
         table.add_row(dim, str(a.n), str(a.abstained), f(a.qwk, ".3f"), f(a.spearman, ".3f"), f(a.exact, ".1%"),
@@ -203,25 +204,26 @@ def _save_story(review: Any, title: str, tags: list[str]) -> dict[str, Any]:
 
 
 def _print_review(review: Any) -> None:
-    out.print(f"[bold]STAR parts[/] (engine: {review.engine})")
+    out.print(f"[bold]STAR parts[/] (engine: {esc(review.engine)})")
     for part, sentences in review.parts.items():
-        out.print(f"  [bold]{part}[/]: " + (" ".join(sentences) if sentences else "[red]missing[/]"), highlight=False)
+        body = esc(" ".join(sentences)) if sentences else "[red]missing[/]"
+        out.print(f"  [bold]{part}[/]: {body}", highlight=False)
     table = Table("dimension", "level", "evidence", "to raise it", show_lines=True)
     for dim, s in review.assessment.scores.items():
         table.add_row(dim, "abstained" if s.level is None else str(s.level),
-                      "\n".join(f"\u201c{q}\u201d" for q in s.evidence), s.missing)
+                      esc("\n".join(f"\u201c{q}\u201d" for q in s.evidence)), esc(s.missing))
     out.print(table)
     if review.flags:
         out.print("[bold]Flags[/]")
         for flag in review.flags:
-            out.print(f"  [yellow]{flag.kind}[/]: \u201c{flag.sentence}\u201d {flag.advice}", highlight=False)
+            out.print(f"  [yellow]{flag.kind}[/]: \u201c{esc(flag.sentence)}\u201d {flag.advice}", highlight=False)
     if review.questions:
         out.print("[bold]Questions to fill the gaps[/] (answer from what actually happened)")
         for i, q in enumerate(review.questions, 1):
-            out.print(f"  {i}. {q}", highlight=False)
+            out.print(f"  {i}. {q}", markup=False, highlight=False)
     out.print("[bold]Outline[/] (your own sentences, in STAR order)")
     for section in review.outline:
-        body = " ".join(section.sentences) if section.sentences else "[red](missing: see the questions above)[/]"
+        body = esc(" ".join(section.sentences)) if section.sentences else "[red](missing: see the questions above)[/]"
         out.print(f"  [bold]{section.part.value}[/]: {body}", highlight=False)
 
 
@@ -238,7 +240,7 @@ def stories_list(tag: Annotated[str | None, typer.Option("--tag")] = None, as_js
     for s in stories:
         info = s.summary()
         levels = " ".join(f"{d}={lv if lv is not None else '-'}" for d, lv in info["levels"].items())
-        table.add_row(s.id, s.title, ", ".join(s.tags), levels, info["created_at"])
+        table.add_row(s.id, esc(s.title), esc(", ".join(s.tags)), levels, info["created_at"])
     out.print(table)
 
 
@@ -252,10 +254,10 @@ def stories_show(story_id: StoryId, as_json: JsonOpt = False) -> None:
     if as_json:
         typer.echo(json.dumps({**story.summary(), "text": story.text, "review": story.review}, ensure_ascii=False))
         return
-    out.print(f"[bold]{story.title}[/] ({story.id}; tags: {', '.join(story.tags) or 'none'})")
-    out.print(story.text, highlight=False)
+    out.print(f"[bold]{esc(story.title)}[/] ({story.id}; tags: {esc(', '.join(story.tags)) or 'none'})")
+    out.print(story.text, markup=False, highlight=False)
     for i, q in enumerate(story.review.get("questions", []), 1):
-        out.print(f"  {i}. {q}", highlight=False)
+        out.print(f"  {i}. {q}", markup=False, highlight=False)
 
 
 def stories_tag(
@@ -295,7 +297,8 @@ def stories_match(
     if not matches:
         out.print("no saved stories yet: `interviewer review FILE --save`")
     for m in matches:
-        out.print(f"{m.score:.3f}  {m.story.id}  {m.story.title}  [{', '.join(m.story.tags)}]", highlight=False)
+        out.print(f"{m.score:.3f}  {m.story.id}  {m.story.title}  ({', '.join(m.story.tags) or 'no tags'})",
+                  markup=False, highlight=False)
 
 
 def stories_questions(
@@ -315,4 +318,4 @@ def stories_questions(
         typer.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False))
         return
     for h in hits:
-        out.print(f"{h.score:.3f}  {h.id}  {h.text}", highlight=False)
+        out.print(f"{h.score:.3f}  {h.id}  {h.text}", markup=False, highlight=False)
