@@ -159,3 +159,15 @@ def test_review_cli_json_from_stdin(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "interviewer.cli", "review", str(tmp_path / "nope.txt")],
                          capture_output=True, timeout=120, env={**os.environ, "INTERVIEWER_DATA_DIR": str(tmp_path)})
     assert bad.returncode == 2 and b"cannot read" in bad.stderr
+
+
+def test_review_text_output_shows_candidate_brackets_literally(tmp_path: Path, settings: Settings,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from interviewer import cli
+
+    story = tmp_path / "story.txt"
+    text = SHUFFLED.replace("I profiled the service", "I profiled [bold]the service[/] [/]")
+    story.write_text(text, encoding="utf-8")
+    rc = cli.main(["review", str(story)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "[bold]the service[/] [/]" in " ".join(out.split())
