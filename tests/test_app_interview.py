@@ -10,7 +10,7 @@ import pytest
 from interviewer.config import Settings
 from interviewer.ui.app import create_app
 from interviewer.ui.context import AppContext
-from interviewer.ui.interview import LiveInterview
+from interviewer.ui.interview import InterviewView, LiveInterview, status_html
 from interviewer.ui.state import Preferences
 from interviewer.ui.testing import drain, handler, is_skip
 
@@ -77,17 +77,17 @@ def test_start_streams_answer_and_saves_every_turn(demo: gr.Blocks) -> None:
     assert timer.active is True
     assert Preferences.load(prefs).sessions == [live.iv.session_id]
 
-    updates = drain(handler(demo, "interview_answer")(live, STORY))
-    assert len(updates) >= 3  # the answer shows at once, then the reply arrives chunk by chunk
-    first, last = updates[0], updates[-1]
-    assert first[1][-2] == {"role": "user", "content": STORY} and first[2] == ""
-    reply = last[1][-1]
+    seen = [[dict(m) for m in update[1]] for update in handler(demo, "interview_answer")(live, STORY)]
+    assert len(seen) == 2  # the answer at once (while it is scored), then the reply written offline
+    assert seen[0][-1] == {"role": "user", "content": STORY}
+    last = seen[-1]
+    reply = last[-1]
     assert reply["role"] == "assistant" and reply["content"]
     saved = live.iv.transcript()
     assert saved[-1].role == "interviewer" and saved[-1].text == reply["content"]
     assert [t.text for t in saved if t.role == "candidate"] == [STORY]
     assert saved[-2].scores is not None  # scored before the reply was written
-    assert "Answers 1" in last[3]
+    assert "Answers 1" in status_html(live)
 
 
 def test_empty_huge_and_binary_answers_are_refused_and_nothing_is_lost(demo: gr.Blocks) -> None:
@@ -189,3 +189,12 @@ def test_two_users_share_nothing(demo: gr.Blocks) -> None:
     assert a.iv.session_id != b.iv.session_id
     assert len(b.chat) == 1 and [t.role for t in b.iv.transcript()] == ["interviewer"]
     assert b.iv.state.round == "ml_theory" and a.iv.state.round == "behavioral"
+
+
+def test_a_streamed_reply_is_shown_at_once_and_then_coalesced(demo: gr.Blocks) -> None:
+    live = start(demo)[0]
+    view = InterviewView(demo.interviewer_context)
+    shown = [u[1][-1]["content"] for u in view._stream(live, iter(["Tell ", "me ", "more ", "about ", "it."]))]
+    assert shown[0] == "Tell "  # the first chunk is not held back
+    assert shown[-1] == "Tell me more about it."  # and nothing is lost
+    assert len(shown) <= 5

@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     ctx = context or (AppContext(settings) if settings is not None else AppContext())
     defaults = Preferences.from_settings(ctx.settings)
     with gr.Blocks(title="interviewer · mock interviews for ML engineers", analytics_enabled=False) as demo:
-        prefs = gr.BrowserState(defaults.model_dump(), storage_key=PREFS_KEY)
+        prefs = gr.BrowserState(defaults.model_dump(), storage_key=PREFS_KEY, secret=ctx.browser_secret())
         key = gr.State(None, time_to_live=STATE_TTL_S)
         header = gr.HTML(header_html(defaults.engine_label()), elem_id="app-header")
         with gr.Tabs():

@@ -9,6 +9,7 @@ the page is served at once; even their modules (Chroma, SQLAlchemy) are imported
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ class AppContext:
     _stories: StoryBank | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     warm: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
+    _warming: threading.Thread | None = field(default=None, init=False, repr=False)
 
     @property
     def store(self) -> Store:
@@ -66,6 +68,27 @@ class AppContext:
 
         return self.preloaded_index or service.ensure_index(self.settings)
 
+    @property
+    def warming(self) -> bool:
+        """True while the background warm-up started by ``launch`` is still loading."""
+        return self._warming is not None and self._warming.is_alive()
+
+    def browser_secret(self) -> str:
+        """The key that seals what browsers keep in localStorage, stable across restarts (so a
+        reload after a restart keeps the user's choices); made once, readable by this user only."""
+        path = self.settings.data_dir / "browser-state.key"
+        try:
+            return path.read_text().strip()
+        except FileNotFoundError:
+            import secrets
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            secret = secrets.token_urlsafe(32)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secret)
+            return secret
+
     def warm_up(self) -> threading.Thread:
         """Open the store, bank and index off the request path; errors surface on first real use."""
 
@@ -79,4 +102,5 @@ class AppContext:
 
         thread = threading.Thread(target=run, name="interviewer-warm-up", daemon=True)
         thread.start()
+        self._warming = thread
         return thread

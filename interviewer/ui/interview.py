@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from interviewer.store import Turn
 
 Message = dict[str, Any]
+#: Streamed replies update the page at most this often (the first chunk is shown at once).
+STREAM_EVERY_S = 0.05
 LOOP = "Full loop"
 SINGLE = "Single round"
 AUTO = ""  # the persona dropdown's "the round's own interviewer"
@@ -69,6 +71,24 @@ class LiveInterview:
 
 
 # ------------------------------------------------------------------------------------ rendering
+
+
+def answer_problem(text: str | None) -> str | None:
+    """Why an answer cannot be sent as it is (checked before anything is shown or saved)."""
+    from interviewer.session import MAX_ANSWER_CHARS, clean_text
+
+    if not (text or "").strip():
+        return "Your answer is empty: type an answer, or press Skip to move to the next question."
+    try:
+        cleaned = clean_text(text or "")
+    except InputError as e:
+        return str(e)
+    if len(cleaned) > MAX_ANSWER_CHARS:
+        return (
+            f"Your answer is {len(cleaned):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+            "It is still in the box: shorten it and send again."
+        )
+    return None
 
 
 def status_html(live: LiveInterview | None) -> str:
@@ -188,6 +208,8 @@ class InterviewView:
     ) -> tuple[Any, ...]:
         from interviewer.session import Interview, InterviewConfig
 
+        if self.ctx.warming:
+            info("Loading the question bank and index (the first start after launch takes a few seconds).")
         p = Preferences.load(prefs)
         settings = p.settings(self.ctx.settings, key)
         loop = fmt == LOOP
@@ -245,17 +267,20 @@ class InterviewView:
     @guarded
     def answer(self, live: LiveInterview | None, text: str) -> Iterator[tuple[Any, ...]]:
         live = self._require(live)
-        if not (text or "").strip():
-            warn("Your answer is empty: type an answer, or press Skip to move to the next question.")
-            yield gr.skip()
-            return
-        try:
-            reply = live.iv.answer(text)
-        except InputError as e:  # too long, binary...: the text stays in the box to be fixed
-            warn(str(e))
+        problem = answer_problem(text)
+        if problem:  # nothing is shown or saved; the text stays in the box to be fixed
+            warn(problem)
             yield gr.skip()
             return
         live.chat.append({"role": "user", "content": text})
+        yield self._turn_outputs(live, answer="")  # the answer shows at once, while it is scored
+        try:
+            reply = live.iv.answer(text)
+        except InputError as e:  # the engine's own checks: take the answer back out, keep the text
+            live.chat.pop()
+            warn(str(e))
+            yield self._turn_outputs(live, answer=text)
+            return
         yield from self._stream(live, reply)
 
     @guarded
@@ -317,13 +342,22 @@ class InterviewView:
         return live
 
     def _stream(self, live: LiveInterview, reply: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """The reply into the chat as it arrives: the first chunk at once, then at most one update
+        per ``STREAM_EVERY_S`` (each update resends the chat), and a last one if anything changed."""
         live.chat.append({"role": "assistant", "content": ""})
-        yield self._turn_outputs(live, answer="")
+        live.snapshot()
+        shown, last = live.clock, 0.0
+        dirty = False
         for chunk in reply:
             live.chat[-1]["content"] += chunk
-            yield self._turn_outputs(live, answer=gr.skip())
+            dirty = True
+            now = time.monotonic()
+            if now - last >= STREAM_EVERY_S:
+                last, dirty = now, False
+                yield self._turn_outputs(live)  # the answer box is left alone: the next answer may be started
         live.snapshot()
-        yield self._turn_outputs(live, answer=gr.skip())
+        if dirty or not live.clock.same_as(shown):
+            yield self._turn_outputs(live)
 
     def _turn_outputs(self, live: LiveInterview, answer: Any = None) -> tuple[Any, ...]:
         """(live, chat, answer box, status, feedback, timer): what every turn updates."""

@@ -107,6 +107,11 @@ class Clock:
     done: bool = False
     taken_at: float = field(default_factory=time.monotonic)
 
+    def same_as(self, other: Clock) -> bool:
+        """The same position in the interview (the clock's reading aside)."""
+        mine = (self.phase, self.answers, self.stage, self.done)
+        return mine == (other.phase, other.answers, other.stage, other.done)
+
     def remaining(self, now: float | None = None) -> float:
         if self.done:
             return self.remaining_s
