@@ -232,3 +232,32 @@ def test_empty_or_missing_dataset_is_an_error(tmp_path: Path, settings: Settings
         rc = cli.main(["eval", str(tmp_path / name), "--json", "--no-progress"])
         out = capsys.readouterr()
         assert rc == 2 and out.out == "" and "error:" in out.err and message in out.err
+
+
+def test_primed_encoder_serves_primed_texts_without_calls() -> None:
+    import numpy as np
+
+    from interviewer.embeddings import get_encoder
+    from interviewer.evaluation import PrimedEncoder, item_texts
+
+    real = get_encoder()
+
+    class Counting:
+        name, dim = real.name, real.dim
+
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            self.texts.extend(texts)
+            return real.encode(texts)
+
+    inner = Counting()
+    enc = PrimedEncoder(inner)
+    texts = item_texts(items()[0])
+    enc.prime([*texts, *texts])
+    assert len(inner.texts) == len(set(texts))  # repeats embedded once
+    out = enc.encode([texts[1], texts[0], "a text nobody primed"])
+    assert inner.texts[-1] == "a text nobody primed" and len(inner.texts) == len(set(texts)) + 1
+    np.testing.assert_allclose(out[:2], real.encode([texts[1], texts[0]]), atol=1e-5)
+    assert enc.encode([]).shape == (0, real.dim)

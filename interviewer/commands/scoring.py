@@ -116,7 +116,7 @@ def eval_cmd(
         err.print(f"[yellow]skipped[/] {esc(problem)}", highlight=False, soft_wrap=True)
     if not data.items:
         raise DataError(f"no valid items in {dataset}", data.problems[:1] or ["the file has no lines"])
-    scorer = get_scorer(_engine(engine), settings)
+    scorer = get_scorer(_engine(engine), settings, batch=True)
     concurrency = settings.llm.concurrency if getattr(scorer, "llm", None) is not None else 1
     cache = None if no_cache else ResultCache.for_settings(settings)
     try:

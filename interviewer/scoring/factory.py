@@ -25,14 +25,24 @@ def default_engine(settings: Settings) -> Engine:
     return "llm" if settings.llm.engine == "openai" else "offline"
 
 
-def get_scorer(engine: str | None = None, settings: Settings | None = None) -> Scorer:
+def get_scorer(engine: str | None = None, settings: Settings | None = None, *, batch: bool = False) -> Scorer:
     """The scorer for ``engine`` (default: the configured one).
 
     ``llm`` always returns a judge, even without a usable endpoint: it then scores offline and
     marks every assessment as a fallback, so asking for the LLM never silently means offline.
+    ``batch`` is for evaluation runs: a private offline scorer whose encoder embeds the next
+    items' sentences together (see :class:`interviewer.evaluation.PrimedEncoder`).
     """
     settings = settings or get_settings()
     engine = engine or default_engine(settings)
+    if engine == "offline" and batch:
+        from interviewer.embeddings import get_encoder
+        from interviewer.evaluation import PrimedEncoder
+        from interviewer.scoring.offline import OfflineScorer
+        from interviewer.service import get_bank
+
+        return OfflineScorer(encoder=PrimedEncoder(get_encoder(settings)), rubric=_rubric(settings),
+                             bank=lambda: get_bank(settings))
     if engine == "offline":
         return offline_scorer(settings)
     if engine in ("llm", "openai"):
