@@ -73,8 +73,8 @@ def test_drill_scores_an_answer_with_evidence(demo: gr.Blocks, shared_index) -> 
     with pytest.warns(UserWarning, match="the limit is"):
         assert is_skip(score(qid, "x " * 600_000, None, None))
     result = score(qid, ANSWER, None, None)
-    assert "Scored by offline" in result
-    assert "ownership" in result
+    assert "(scored by offline)" in result
+    assert "Ownership:" in result and "Not covered yet" in result
 
 
 def _report(day: int, levels: dict[str, float], topic: str, mean_level: float | None) -> Report:

@@ -35,8 +35,8 @@ def test_review_highlights_scores_and_asks_only_for_what_is_missing(demo: gr.Blo
     assert "class='s-action'" in marked and "class='s-result'" in marked
     assert "drift dashboard" in marked and "<script" not in marked
     assert "scored by offline" in scores
-    for dim in ("ownership", "impact", "tradeoffs", "star"):
-        assert f"<b>{dim}:" in scores
+    for name in ("Ownership", "Impact", "Trade-off reasoning", "STAR structure"):
+        assert f"<b>{name}:" in scores
     for quote in [q for s in review.assessment.scores.values() for q in s.evidence]:
         assert quote in STORY  # evidence is verbatim
     assert "Your story, reordered" in asks

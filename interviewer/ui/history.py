@@ -7,7 +7,6 @@ whole data folder, terminal sessions included, is one tick away.
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from .charts import progress
 from .context import AppContext
 from .engines import scorer_for
 from .notify import guarded
+from .scores import assessment_html, dimension_names
 from .state import Preferences
 
 if TYPE_CHECKING:
@@ -196,22 +196,8 @@ class HistoryView:
                 dimensions=q.rubric_dimensions,
             )
         )
-        rows = []
-        for s in a.scores.values():
-            level = "abstained" if s.level is None else str(s.level)
-            quotes = "".join(f"<div class='iv-quote'>“{html.escape(x)}”</div>" for x in s.evidence)
-            missing = f"<div class='iv-muted'>To raise it: {html.escape(s.missing)}</div>" if s.missing else ""
-            rows.append(
-                f"<p><b>{html.escape(s.dimension)}: <span class='iv-level'>{level}</span></b> "
-                f"<span class='iv-muted'>{html.escape(s.rationale)}</span></p>{quotes}{missing}"
-            )
-        missed = "".join(f"<li>{html.escape(k.key_point)}</li>" for k in a.missed)
-        fallback = f"<p class='iv-fallback'>fallback: {html.escape(a.fallback_reason)}</p>" if a.fallback_reason else ""
-        return (
-            f"<h4>Scored by {html.escape(a.engine)}</h4>{fallback}"
-            + "".join(rows)
-            + (f"<p><b>Not covered yet:</b></p><ul>{missed}</ul>" if missed else "")
-        )
+        names = dimension_names(self.ctx.settings.rubrics_dir)
+        return assessment_html(a, "Your drill answer", names, missed=True)
 
 
 def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, tab: gr.Tab) -> HistoryView:

@@ -25,6 +25,7 @@ from . import scorecard, voice
 from .context import AppContext
 from .engines import followup_writer, scorer_for
 from .notify import guarded, info, warn
+from .scores import assessment_html, dimension_names
 from .state import Clock, Preferences
 
 if TYPE_CHECKING:
@@ -113,29 +114,14 @@ def status_html(live: LiveInterview | None) -> str:
     return f"<div class='iv-status'>{''.join(chips)}</div>"
 
 
-def feedback_html(turns: list[Turn]) -> str:
+def feedback_html(turns: list[Turn], names: dict[str, str] | None = None) -> str:
     """Live feedback on the latest scored answer (only shown when the user asked for it)."""
+    from interviewer.scoring.types import Assessment
+
     scored = [t for t in turns if t.role == "candidate" and t.kind == "answer" and t.scores]
     if not scored:
         return ""
-    a = scored[-1].scores or {}
-    rows = []
-    for dim, s in (a.get("scores") or {}).items():
-        level = s.get("level")
-        quote = "".join(f"<div class='iv-quote'>“{html.escape(q)}”</div>" for q in s.get("evidence", [])[:2])
-        missing = f"<div class='iv-muted'>To raise it: {html.escape(s['missing'])}</div>" if s.get("missing") else ""
-        rows.append(
-            f"<p><b>{html.escape(dim)}: <span class='iv-level'>{'abstained' if level is None else level}</span></b>"
-            f" <span class='iv-muted'>{html.escape(s.get('rationale', ''))}</span></p>{quote}{missing}"
-        )
-    flags = a.get("flags") or []
-    engine = html.escape(str(a.get("engine")))
-    head = f"<h4>Feedback on your last answer <span class='iv-muted'>(scored by {engine})</span></h4>"
-    fallback = (
-        f"<p class='iv-fallback'>fallback: {html.escape(a['fallback_reason'])}</p>" if a.get("fallback_reason") else ""
-    )
-    flag_line = f"<p class='iv-muted'>flags: {html.escape(', '.join(flags))}</p>" if flags else ""
-    return head + fallback + flag_line + "".join(rows)
+    return assessment_html(Assessment.model_validate(scored[-1].scores), "Feedback on your last answer", names)
 
 
 def chat_from(turns: list[Turn]) -> list[Message]:
@@ -362,7 +348,9 @@ class InterviewView:
     def _turn_outputs(self, live: LiveInterview, answer: Any = None) -> tuple[Any, ...]:
         """(live, chat, answer box, status, feedback, timer): what every turn updates."""
         feedback = (
-            gr.HTML(feedback_html(live.iv.transcript()), visible=True) if live.live_feedback else gr.HTML(visible=False)
+            gr.HTML(feedback_html(live.iv.transcript(), dimension_names(self.ctx.settings.rubrics_dir)), visible=True)
+            if live.live_feedback
+            else gr.HTML(visible=False)
         )
         return (
             live,

@@ -21,6 +21,7 @@ from interviewer.errors import InputError
 from .context import AppContext
 from .engines import scorer_for
 from .notify import guarded, info
+from .scores import assessment_html, dimension_names
 from .state import Preferences
 
 if TYPE_CHECKING:
@@ -64,19 +65,8 @@ def highlight_html(review: StoryReview) -> str:
     return f"<div class='iv-legend iv-star'>{legend}</div>{gap}<div class='iv-star'>{body}</div>"
 
 
-def scores_html(review: StoryReview) -> str:
-    a = review.assessment
-    parts = [f"<h4>Scores <span class='iv-muted'>(scored by {html.escape(a.engine)})</span></h4>"]
-    if a.fallback_reason:
-        parts.append(f"<p class='iv-fallback'>fallback: {html.escape(a.fallback_reason)}</p>")
-    for dim, s in a.scores.items():
-        level = "abstained" if s.level is None else str(s.level)
-        quotes = "".join(f"<div class='iv-quote'>“{html.escape(q)}”</div>" for q in s.evidence)
-        missing = f"<div class='iv-muted'>To raise it: {html.escape(s.missing)}</div>" if s.missing else ""
-        parts.append(
-            f"<p><b>{html.escape(dim)}: <span class='iv-level'>{level}</span></b> "
-            f"<span class='iv-muted'>{html.escape(s.rationale)}</span></p>{quotes}{missing}"
-        )
+def scores_html(review: StoryReview, names: dict[str, str] | None = None) -> str:
+    parts = [assessment_html(review.assessment, "Scores", names)]
     if review.flags:
         items = "".join(
             f"<li><b>{html.escape(f.kind.replace('_', ' '))}</b>: “{html.escape(f.sentence)}” "
@@ -143,7 +133,7 @@ class ReviewView:
         return (
             review,
             highlight_html(review),
-            scores_html(review),
+            scores_html(review, dimension_names(self.ctx.settings.rubrics_dir)),
             questions_html(review),
             gr.Column(visible=True),
             gr.Dropdown(choices=sorted(self.competencies()), value=suggested, multiselect=True),

@@ -173,7 +173,7 @@ def test_review_a_story_and_save_it(page) -> None:  # type: ignore[no-untyped-de
     marked.locator("mark.s-action").first.wait_for(timeout=TURN_TIMEOUT)
     assert marked.locator("mark.s-result").count() >= 1
     scores = page.locator("#story-scores").inner_text()
-    assert "scored by offline" in scores and "ownership" in scores
+    assert "scored by offline" in scores and "Ownership" in scores
     assert "Your story, reordered" in page.locator("#story-questions").inner_text()
     page.get_by_label("Title", exact=True).fill("Label drift")
     page.get_by_role("button", name="Save story").click()
@@ -202,7 +202,7 @@ def test_history_progress_and_drill(page) -> None:  # type: ignore[no-untyped-de
     page.get_by_role("option").first.click()
     page.get_by_label("Your drill answer").fill(STRONG_STORY)
     page.get_by_role("button", name="Score my answer").click()
-    page.locator("#drill-result").get_by_text("Scored by offline").wait_for(timeout=TURN_TIMEOUT)
+    page.locator("#drill-result").get_by_text("(scored by offline)").wait_for(timeout=TURN_TIMEOUT)
     shot(page, "history")
     assert not page.js_errors
 
