@@ -256,7 +256,7 @@ class Interview:
         self.stages = stages
         self.host = host
         self.store = store
-        self.scorer = scorer or default_scorer()
+        self.scorer = scorer or default_scorer(settings)
         self.writer = writer or default_writer(config.followups, settings)
         self.bank = bank if bank is not None else service.get_bank(settings)
         self.index = index or service.ensure_index(settings)
@@ -298,7 +298,7 @@ class Interview:
         settings = settings or get_settings()
         stages, host = _plan(config, settings)
         # everything that can fail (a missing endpoint, a broken scorer) fails before a session exists
-        scorer = scorer or default_scorer()
+        scorer = scorer or default_scorer(settings)
         writer = writer or default_writer(config.followups, settings)
         store = store or open_store(settings)
         title = (
@@ -811,10 +811,12 @@ def _stage_facts(stage: Stage) -> dict[str, Any]:
     }
 
 
-def default_scorer() -> Scorer:
-    from interviewer.scoring.offline import OfflineScorer
+def default_scorer(settings: Settings | None = None) -> Scorer:
+    """The configured scorer (offline unless an endpoint is set up; the LLM judge falls back to
+    offline visibly), shared by the process: its models load once."""
+    from interviewer.scoring.factory import get_scorer
 
-    return OfflineScorer()
+    return get_scorer(settings=settings)
 
 
 def default_writer(kind: str, settings: Settings) -> FollowUpWriter:

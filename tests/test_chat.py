@@ -31,20 +31,28 @@ STORY = "I owned the retraining pipeline and shipped it. We launched it to every
 RESULT = "Watch time rose from 52 to 53 minutes a day in a two-week A/B test against control."
 TURN_KEYS = {"role", "kind", "text", "question_id", "targets", "scores"}
 
-# A stand-in for the offline scorer in the subprocess: a story without a number is weak on
-# impact; an answer containing SLOW takes long to score, so the test can kill the process then.
+# The real command with the real scorer, slowed down on an answer containing SLOW so the test
+# can kill the process while it scores that answer.
 DRIVER = """
 import sys, time
 from interviewer import session
-from interviewer.testing import ScriptedScorer, assessment
 
-def score(item):
-    if "SLOW" in item.answer.split("\\n\\n")[-1]:
-        time.sleep(60)
-    levels = {"ownership": 3, "impact": 3 if any(c.isdigit() for c in item.answer) else 1, "tradeoffs": 3, "star": 2}
-    return assessment({d: levels.get(d, 2) for d in item.dimensions}, key_points=item.reference, covered=[1])
+real = session.default_scorer
 
-session.default_scorer = lambda: ScriptedScorer([score] * 100)
+
+class SlowOnRequest:
+    name = "offline"
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def assess(self, item):
+        if "SLOW" in item.answer.split("\\n\\n")[-1]:
+            time.sleep(120)
+        return self.inner.assess(item)
+
+
+session.default_scorer = lambda settings=None: SlowOnRequest(real(settings))
 from interviewer.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -70,7 +78,7 @@ def cli(
 
     monkeypatch.setattr(service, "ensure_index", lambda settings=None: shared_index)
     monkeypatch.setattr(service, "get_bank", lambda settings=None: bank)
-    monkeypatch.setattr(session, "default_scorer", lambda: ScriptedScorer([fake_scores] * 100))
+    monkeypatch.setattr(session, "default_scorer", lambda settings=None: ScriptedScorer([fake_scores] * 100))
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(list(args))
@@ -212,8 +220,8 @@ def test_killed_with_sigkill_while_scoring_then_resumed(
     after_kill = store.turns(sid)
     assert [(t.seq, t.text) for t in after_kill] == [(t.seq, t.text) for t in before]  # nothing lost
 
-    resumed = subprocess.run(
-        [sys.executable, str(driver), "chat", "--resume", sid, "--answers", "-", "--json"],
+    resumed = subprocess.run(  # the plain command this time
+        [sys.executable, "-m", "interviewer.cli", "chat", "--resume", sid, "--answers", "-", "--json"],
         input=f"{STORY}\n---\n",
         capture_output=True,
         text=True,
@@ -227,11 +235,13 @@ def test_killed_with_sigkill_while_scoring_then_resumed(
     assert [(t.seq, t.text) for t in final[:4]] == [(t.seq, t.text) for t in before]
     assert final[3].scores is not None  # the killed answer was scored on resume, once
     assert [t.seq for t in final] == list(range(1, len(final) + 1))
-    # the right next turn: the resumed answer's remaining gap (STAR) is probed, as it would have been
-    assert final[4].kind == "followup" and final[4].target and final[4].target["dimension"] == "star"
+    # the right next turn: the interviewer's reply to the answer it was scoring, then the new answer
+    assert final[4].role == "interviewer" and final[4].kind in ("followup", "question")
+    assert final[5].role == "candidate" and final[5].text == STORY
     roles = [t.role for t in final if t.kind != "hint"]
     assert ("candidate", "candidate") not in set(itertools.pairwise(roles))  # no answer doubled
     assert sum(1 for t in final if t.kind == "answer") == 3
+    assert final[3].engine == "offline" and final[-1].kind == "closing"
 
 
 def test_interactive_chat_reads_multiline_answers_and_commands(

@@ -1,7 +1,8 @@
 """Acceptance: simulated candidates sit whole rounds of every type with every persona.
 
 Each profile (strong, gap, rambling, "I don't know", injection, empty, hostile) runs the full
-onsite loop (four rounds, four personas, under the panel) and one round with the bar raiser.
+onsite loop (four rounds, four personas, under the panel) and one round with the bar raiser,
+scored by the real offline scorer.
 Every run is checked for: the follow-up aimed at the gap left on purpose, no repeated question,
 no interviewer message or hint giving a key point away, budgets kept, a complete report.
 """
@@ -18,50 +19,17 @@ from interviewer.config import PROJECT_ROOT, Settings
 from interviewer.followup import complete
 from interviewer.index import QuestionIndex
 from interviewer.report import SIGNALS, Report, render
-from interviewer.scoring.types import Assessment, ScoringInput
+from interviewer.scoring.offline import OfflineScorer
+from interviewer.scoring.types import Assessment, Scorer
 from interviewer.session import Interview, InterviewConfig
 from interviewer.simulate import INJECTION, PROFILES, SimulatedCandidate, gap_key_point
 from interviewer.store import Turn
-from interviewer.testing import assessment
 
 pytestmark = pytest.mark.slow
 ROUNDS = [r.value for r in Round]
 MINUTES_PER_ANSWER = 2.5
 HINT_PROFILES = {"gap", "idk"}
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-class Oracle:
-    """Stand-in scorer until the offline scorer lands: it assesses what the simulated candidate
-    knows it said (which key points, which rubric dimensions)."""
-
-    name = "oracle"
-
-    def __init__(self, candidate: SimulatedCandidate, bank: Bank) -> None:
-        self.c, self.bank = candidate, bank
-
-    def assess(self, item: ScoringInput) -> Assessment:
-        q = self.bank.get(item.question_id or "")
-        dims = item.dimensions or []
-        flags = {"idk": ["dont_know"], "hostile": ["off_topic"], "injection": ["injection", "off_topic"]}
-        if self.c.profile in flags:
-            return assessment(
-                {d: 1 for d in dims}, key_points=q.key_points, flags=flags[self.c.profile], engine=self.name
-            )
-        said, shown = self.c.said.get(q.id, set()), self.c.shown.get(q.id, set())
-        full = len(said) == len(q.key_points)
-        levels = {
-            "ownership": 3,
-            "tradeoffs": 3,
-            "impact": 3 if "impact" in shown else 1,
-            "star": 3 if "impact" in shown else 2,
-            "coverage": 4 if full else 2,
-            "correctness": 3,
-            "depth": 3,
-            "communication": 3,
-        }
-        covered = said if q.round != Round.behavioral else range(1, len(q.key_points) + 1)
-        return assessment({d: levels[d] for d in dims}, key_points=q.key_points, covered=covered, engine=self.name)
 
 
 class Clock:
@@ -77,8 +45,14 @@ def bank() -> Bank:
     return load_bank(PROJECT_ROOT / "knowledge")
 
 
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    """The real offline scorer: the simulated candidates' gaps must be found by what ships."""
+    return OfflineScorer()
+
+
 def sit(
-    settings: Settings, index: QuestionIndex, bank: Bank, profile: str, **config: Any
+    settings: Settings, index: QuestionIndex, bank: Bank, scorer: Scorer, profile: str, **config: Any
 ) -> tuple[Interview, SimulatedCandidate]:
     """A whole interview: the candidate answers every question and follow-up until it ends."""
     candidate = SimulatedCandidate(profile)
@@ -86,7 +60,7 @@ def sit(
     iv = Interview.create(
         InterviewConfig.model_validate(config),
         settings=settings,
-        scorer=Oracle(candidate, bank),
+        scorer=scorer,
         index=index,
         bank=bank,
         clock=clock,
@@ -184,8 +158,10 @@ def first_followup(turns: list[Turn], stage: int) -> Turn:
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_the_full_loop(settings: Settings, shared_index: QuestionIndex, bank: Bank, profile: str) -> None:
-    iv, candidate = sit(settings, shared_index, bank, profile, persona="short_video_panel", level="MLE3")
+def test_the_full_loop(
+    settings: Settings, shared_index: QuestionIndex, bank: Bank, scorer: Scorer, profile: str
+) -> None:
+    iv, candidate = sit(settings, shared_index, bank, scorer, profile, persona="short_video_panel", level="MLE3")
     assert [st.persona.id for st in iv.stages] == [
         "coding_interviewer",
         "ml_design_lead",
@@ -219,16 +195,18 @@ def test_the_full_loop(settings: Settings, shared_index: QuestionIndex, bank: Ba
 
 
 @pytest.mark.parametrize("profile", PROFILES)
-def test_the_bar_raiser(settings: Settings, shared_index: QuestionIndex, bank: Bank, profile: str) -> None:
+def test_the_bar_raiser(
+    settings: Settings, shared_index: QuestionIndex, bank: Bank, scorer: Scorer, profile: str
+) -> None:
     round_ = ROUNDS[PROFILES.index(profile) % len(ROUNDS)]
-    iv, candidate = sit(settings, shared_index, bank, profile, persona="bar_raiser", round=round_, level="MLE4")
+    iv, candidate = sit(settings, shared_index, bank, scorer, profile, persona="bar_raiser", round=round_, level="MLE4")
     check_run(iv, candidate, bank)
 
 
 def test_design_answer_skipping_monitoring_is_probed_on_monitoring(
-    settings: Settings, shared_index: QuestionIndex, bank: Bank
+    settings: Settings, shared_index: QuestionIndex, bank: Bank, scorer: Scorer
 ) -> None:
-    iv, _ = sit(settings, shared_index, bank, "gap", round="ml_design", topics=["recommendation feed ranking"])
+    iv, _ = sit(settings, shared_index, bank, scorer, "gap", round="ml_design", topics=["recommendation feed ranking"])
     turns = iv.transcript()
     q = bank.get(turns[0].question_id)
     assert "monitor" in q.key_points[gap_key_point(q) - 1].lower(), f"{q.id} has no monitoring key point to skip"
