@@ -197,7 +197,8 @@ def _code_digest(cls: type) -> str:
 
 # -- batching the encoder ------------------------------------------------------------------------
 
-PRIME_CHUNK = 64  # items whose texts are embedded together; also the most an interruption can lose
+PRIME_CHUNK = 64  # items whose texts are embedded ahead together; also the most an interruption can lose
+PRIME_BATCH = 16  # texts per encoder call when priming
 
 
 class PrimedEncoder:
@@ -211,9 +212,16 @@ class PrimedEncoder:
         self._memo: dict[str, np.ndarray] = {}
 
     def prime(self, texts: Iterable[str]) -> None:
-        """Embed ``texts`` now; forgets what earlier calls primed (memory stays bounded)."""
-        unique = list(dict.fromkeys(texts))
-        self._memo = dict(zip(unique, self.inner.encode(unique), strict=True)) if unique else {}
+        """Embed ``texts`` now; forgets what earlier calls primed (memory stays bounded).
+
+        Sorted by length and sent in slices of ``PRIME_BATCH``: neighbours pad to about the same
+        length, and the attention buffers of a batch of long sentences stay small.
+        """
+        unique = sorted(dict.fromkeys(texts), key=len)
+        self._memo = {}
+        for start in range(0, len(unique), PRIME_BATCH):
+            part = unique[start : start + PRIME_BATCH]
+            self._memo.update(zip(part, self.inner.encode(part), strict=True))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
