@@ -41,8 +41,9 @@ def get_scorer(engine: str | None = None, settings: Settings | None = None, *, b
         from interviewer.scoring.offline import OfflineScorer
         from interviewer.service import get_bank
 
-        return OfflineScorer(encoder=PrimedEncoder(get_encoder(settings)), rubric=_rubric(settings),
-                             bank=lambda: get_bank(settings))
+        return OfflineScorer(
+            encoder=PrimedEncoder(get_encoder(settings)), rubric=_rubric(settings), bank=lambda: get_bank(settings)
+        )
     if engine == "offline":
         return offline_scorer(settings)
     if engine in ("llm", "openai"):
