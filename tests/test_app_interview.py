@@ -198,3 +198,17 @@ def test_a_streamed_reply_is_shown_at_once_and_then_coalesced(demo: gr.Blocks) -
     assert shown[0] == "Tell "  # the first chunk is not held back
     assert shown[-1] == "Tell me more about it."  # and nothing is lost
     assert len(shown) <= 5
+
+
+def test_one_action_at_a_time_per_interview(demo: gr.Blocks, monkeypatch: pytest.MonkeyPatch) -> None:
+    from interviewer.ui import interview
+
+    live = start(demo)[0]
+    monkeypatch.setattr(interview, "TURN_WAIT_S", 0.01)
+    with live.lock:  # an answer still being scored
+        with pytest.warns(UserWarning, match="still busy"):
+            assert is_skip(handler(demo, "interview_hint")(live))
+        with pytest.warns(UserWarning, match="still busy"):
+            assert is_skip(drain(handler(demo, "interview_answer")(live, STORY))[-1])
+    assert live.iv.state.hints == 0 and len(live.chat) == 1
+    assert handler(demo, "interview_hint")(live)[1][-1]["role"] == "assistant"  # free again

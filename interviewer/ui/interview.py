@@ -9,8 +9,10 @@ reply into the chat as it is written.
 from __future__ import annotations
 
 import html
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 Message = dict[str, Any]
 #: Streamed replies update the page at most this often (the first chunk is shown at once).
 STREAM_EVERY_S = 0.05
+#: How long an action waits for the previous one on the same interview before giving up.
+TURN_WAIT_S = 30.0
 LOOP = "Full loop"
 SINGLE = "Single round"
 AUTO = ""  # the persona dropdown's "the round's own interviewer"
@@ -49,6 +53,7 @@ class LiveInterview:
     clock: Clock = field(default_factory=Clock)
     live_feedback: bool = False
     engine: str = "offline"
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def done(self) -> bool:
@@ -252,53 +257,53 @@ class InterviewView:
 
     @guarded
     def answer(self, live: LiveInterview | None, text: str) -> Iterator[tuple[Any, ...]]:
-        live = self._require(live)
-        problem = answer_problem(text)
-        if problem:  # nothing is shown or saved; the text stays in the box to be fixed
-            warn(problem)
-            yield gr.skip()
-            return
-        live.chat.append({"role": "user", "content": text})
-        yield self._turn_outputs(live, answer="")  # the answer shows at once, while it is scored
-        try:
-            reply = live.iv.answer(text)
-        except InputError as e:  # the engine's own checks: take the answer back out, keep the text
-            live.chat.pop()
-            warn(str(e))
-            yield self._turn_outputs(live, answer=text)
-            return
-        yield from self._stream(live, reply)
+        with self._turn(live) as live:
+            problem = answer_problem(text)
+            if problem:  # nothing is shown or saved; the text stays in the box to be fixed
+                warn(problem)
+                yield gr.skip()
+                return
+            live.chat.append({"role": "user", "content": text})
+            yield self._turn_outputs(live, answer="")  # the answer shows at once, while it is scored
+            try:
+                reply = live.iv.answer(text)
+            except InputError as e:  # the engine's own checks: take the answer back out, keep the text
+                live.chat.pop()
+                warn(str(e))
+                yield self._turn_outputs(live, answer=text)
+                return
+            yield from self._stream(live, reply)
 
     @guarded
     def skip(self, live: LiveInterview | None) -> Iterator[tuple[Any, ...]]:
-        live = self._require(live)
-        reply = live.iv.skip()
-        live.chat.append({"role": "user", "content": "_(skipped this question)_"})
-        yield from self._stream(live, reply)
+        with self._turn(live) as live:
+            reply = live.iv.skip()
+            live.chat.append({"role": "user", "content": "_(skipped this question)_"})
+            yield from self._stream(live, reply)
 
     @guarded
     def hint(self, live: LiveInterview | None) -> tuple[Any, ...]:
-        live = self._require(live)
-        live.chat.append({"role": "assistant", "content": live.iv.hint()})
-        live.snapshot()
-        return self._turn_outputs(live)
+        with self._turn(live) as live:
+            live.chat.append({"role": "assistant", "content": live.iv.hint()})
+            live.snapshot()
+            return self._turn_outputs(live)
 
     @guarded
     def repeat(self, live: LiveInterview | None) -> tuple[Any, ...]:
-        live = self._require(live)
-        live.chat.append({"role": "assistant", "content": live.iv.repeat()})
-        return self._turn_outputs(live)
+        with self._turn(live) as live:
+            live.chat.append({"role": "assistant", "content": live.iv.repeat()})
+            return self._turn_outputs(live)
 
     @guarded
     def end(self, live: LiveInterview | None) -> tuple[Any, ...]:
-        live = self._require(live, running=False)
-        if not live.done:
-            live.iv.end()
-            closing = next((t for t in reversed(live.iv.transcript()) if t.kind == "closing"), None)
-            if closing is not None:
-                live.chat.append({"role": "assistant", "content": closing.text})
-        live.snapshot()
-        return self._turn_outputs(live)
+        with self._turn(live, running=False) as live:
+            if not live.done:
+                live.iv.end()
+                closing = next((t for t in reversed(live.iv.transcript()) if t.kind == "closing"), None)
+                if closing is not None:
+                    live.chat.append({"role": "assistant", "content": closing.text})
+            live.snapshot()
+            return self._turn_outputs(live)
 
     def tick(self, live: LiveInterview | None) -> str:
         return status_html(live)
@@ -320,12 +325,20 @@ class InterviewView:
 
     # --- helpers
 
-    def _require(self, live: LiveInterview | None, running: bool = True) -> LiveInterview:
+    @contextmanager
+    def _turn(self, live: LiveInterview | None, running: bool = True) -> Iterator[LiveInterview]:
+        """The user's interview, held for one action: the engine object is not made for two at
+        once (a hint pressed while an answer is still being scored waits for its turn)."""
         if live is None:
             raise InputError("no interview is running: set one up and press Start, or resume a session")
         if running and live.done:
             raise InputError("this interview has ended: its scorecard is below; start a new one for more practice")
-        return live
+        if not live.lock.acquire(timeout=TURN_WAIT_S):
+            raise InputError("the interviewer is still busy with your last action: try again in a moment")
+        try:
+            yield live
+        finally:
+            live.lock.release()
 
     def _stream(self, live: LiveInterview, reply: Iterable[str]) -> Iterator[tuple[Any, ...]]:
         """The reply into the chat as it arrives: the first chunk at once, then at most one update
