@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from engine_support import real_bank
 
 from interviewer import service
-from interviewer.bank import Bank, load_bank
+from interviewer.bank import Bank
 from interviewer.cli import main
-from interviewer.config import PROJECT_ROOT, Settings
+from interviewer.config import Settings
 from interviewer.index import QuestionIndex
 from interviewer.store import Store
 from interviewer.testing import ScriptedScorer, assessment
@@ -66,7 +67,7 @@ def fake_scores(item: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def bank() -> Bank:
-    return load_bank(PROJECT_ROOT / "knowledge")
+    return real_bank()
 
 
 @pytest.fixture

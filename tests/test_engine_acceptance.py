@@ -13,9 +13,10 @@ import re
 from typing import Any
 
 import pytest
+from engine_support import real_bank
 
-from interviewer.bank import Bank, Question, Round, load_bank
-from interviewer.config import PROJECT_ROOT, Settings
+from interviewer.bank import Bank, Question, Round
+from interviewer.config import Settings
 from interviewer.followup import complete
 from interviewer.index import QuestionIndex
 from interviewer.report import SIGNALS, Report, render
@@ -42,7 +43,7 @@ class Clock:
 
 @pytest.fixture(scope="module")
 def bank() -> Bank:
-    return load_bank(PROJECT_ROOT / "knowledge")
+    return real_bank()
 
 
 @pytest.fixture(scope="module")

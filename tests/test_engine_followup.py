@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from engine_support import real_bank
 
-from interviewer.bank import Bank, Probe, Question, load_bank
+from interviewer.bank import Bank, Probe, Question
 from interviewer.config import PROJECT_ROOT
 from interviewer.followup import (
     Decision,
@@ -29,7 +30,7 @@ STORY = (
 
 @pytest.fixture(scope="module")
 def bank() -> Bank:
-    return load_bank(PROJECT_ROOT / "knowledge")
+    return real_bank()
 
 
 @pytest.fixture(scope="module")

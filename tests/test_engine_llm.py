@@ -4,9 +4,10 @@ server on 127.0.0.1 speaking the chat-completions protocol (scripted replies).""
 from __future__ import annotations
 
 import pytest
+from engine_support import real_bank
 
-from interviewer.bank import Bank, load_bank
-from interviewer.config import PROJECT_ROOT, LLMSettings, Settings
+from interviewer.bank import Bank
+from interviewer.config import LLMSettings, Settings
 from interviewer.followup_llm import LLMWriter
 from interviewer.index import QuestionIndex
 from interviewer.llm import LLM
@@ -23,7 +24,7 @@ STORY = (
 
 @pytest.fixture(scope="module")
 def bank() -> Bank:
-    return load_bank(PROJECT_ROOT / "knowledge")
+    return real_bank()
 
 
 def no_result(item: ScoringInput) -> Assessment:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from engine_support import real_bank
 
-from interviewer.bank import Bank, Question, load_bank
-from interviewer.config import PROJECT_ROOT, Settings
+from interviewer.bank import Bank, Question
+from interviewer.config import Settings
 from interviewer.errors import InputError
 from interviewer.index import QuestionIndex
 from interviewer.report import SIGNALS
@@ -39,7 +40,7 @@ class Clock:
 
 @pytest.fixture(scope="module")
 def bank() -> Bank:
-    return load_bank(PROJECT_ROOT / "knowledge")
+    return real_bank()
 
 
 def rule(

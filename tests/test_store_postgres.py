@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from engine_support import real_bank
 from sqlalchemy import create_engine
 from test_store import check_store_contract
 
-from interviewer.bank import Bank, load_bank
-from interviewer.config import PROJECT_ROOT, Settings
+from interviewer.bank import Bank
+from interviewer.config import Settings
 from interviewer.index import QuestionIndex
 from interviewer.session import Interview, InterviewConfig
 from interviewer.store import Base, Store, normalise_url
@@ -44,7 +45,7 @@ def test_postgres_store_contract(pg_url: str) -> None:
 def test_an_interview_runs_and_resumes_on_postgres(
     pg_url: str, settings: Settings, shared_index: QuestionIndex
 ) -> None:
-    bank: Bank = load_bank(PROJECT_ROOT / "knowledge")
+    bank: Bank = real_bank()
     store = Store(pg_url)
 
     def weak(item):  # type: ignore[no-untyped-def]
