@@ -230,6 +230,14 @@ class InterviewView:
         return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
 
     @guarded
+    def offer_resume(self, prefs: dict[str, Any] | None) -> tuple[Any, Any]:
+        """On page load: this browser's unfinished sessions, the box opened when there are some."""
+        if not Preferences.load(prefs).sessions:
+            return gr.skip(), gr.skip()  # a first visit: nothing to look up
+        choices = self.unfinished(prefs)
+        return choices, gr.Accordion(open=bool(choices.choices))
+
+    @guarded
     def resume(
         self, session_id: str | None, live_feedback: bool, prefs: dict[str, Any] | None, key: str | None
     ) -> tuple[Any, ...]:
@@ -411,11 +419,11 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
                     False, label="Show feedback after each answer (a real interviewer would not)"
                 )
                 start = gr.Button("Start interview", variant="primary")
-            with gr.Accordion("Resume an unfinished session", open=False):
+            with gr.Accordion("Resume an unfinished session", open=False, elem_id="resume-box") as resume_box:
                 sessions = gr.Dropdown([], label="Unfinished sessions (or type a session id)", allow_custom_value=True)
                 with gr.Row():
                     refresh = gr.Button("Refresh list", size="sm")
-                    resume = gr.Button("Resume", size="sm", variant="secondary")
+                    resume = gr.Button("Resume session", size="sm", variant="secondary")
         with gr.Column(scale=3):
             status = gr.HTML(status_html(None), elem_id="interview-status")
             chat = gr.Chatbot(
@@ -474,6 +482,7 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
         api_name="interview_start",
     )
     refresh.click(view.unfinished, [prefs], sessions, api_name="interview_unfinished")
+    demo.load(view.offer_resume, [prefs], [sessions, resume_box], api_visibility="private")
     resumed = resume.click(
         view.resume, [sessions, live_feedback, prefs, key], [*turn_out, card, prefs], api_name="interview_resume"
     )

@@ -147,7 +147,7 @@ def test_every_input_has_a_label(page) -> None:  # type: ignore[no-untyped-def]
     assert unlabelled == set()
 
 
-def test_huge_paste_is_refused_and_kept(page) -> None:  # type: ignore[no-untyped-def]
+def test_huge_paste_is_refused_kept_and_the_session_resumes_after_a_reload(page) -> None:  # type: ignore[no-untyped-def]
     start_behavioral(page)
     big = ("I led the migration of our ranking stack. " * 25_000)[:1_000_000]
     box = page.locator("#answer-box textarea")
@@ -159,6 +159,19 @@ def test_huge_paste_is_refused_and_kept(page) -> None:  # type: ignore[no-untype
     box.fill(STRONG_STORY)  # the session goes on
     page.get_by_role("button", name="Send answer").click()
     wait_for_bot_count(page, 2)
+    before = bot_messages(page)
+
+    page.reload()  # the tab is closed or reloaded mid-interview: nothing is lost
+    page.wait_for_selector("#app-header")
+    resume = page.locator("#resume-box")
+    resume.get_by_role("button", name="Resume session", exact=True).wait_for(state="visible", timeout=TURN_TIMEOUT)
+    resume.get_by_role("button", name="Resume session", exact=True).click()
+    wait_for_bot_count(page, 2)
+    assert bot_messages(page) == before
+    toast(page, "Resumed session")
+    box.fill("I do not know.")
+    box.press("Shift+Enter")
+    wait_for_bot_count(page, 3)
 
 
 def open_tab(page, name: str) -> None:  # type: ignore[no-untyped-def]
