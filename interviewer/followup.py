@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from interviewer.bank import Question, Round
 from interviewer.personas import Persona, Templates
 from interviewer.rounds import Phase
+from interviewer.scoring.segment import split_sentences
 from interviewer.scoring.types import Assessment
 
 Action = Literal["probe", "challenge", "reframe", "move_on"]
@@ -44,7 +45,6 @@ GENERIC_HEADINGS = frozenset({"clarify", "overview", "summary", "recap", "approa
 NEAR = 0.3
 
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _STOP = frozenset(
     re.findall(
         r"\w+",
@@ -255,7 +255,8 @@ def _challenge(s: Situation) -> Decision | None:
 
 
 def sentences(text: str) -> list[str]:
-    return [m.group(0).strip() for m in _SENTENCE.finditer(text) if len(m.group(0).split()) >= 4]
+    """The candidate's sentences worth quoting (four words or more), verbatim."""
+    return [span.text.strip() for span in split_sentences(text) if span.words >= 4]
 
 
 def _words(text: str) -> list[str]:
