@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
                 evaluation.build(ctx, prefs, key)
             with gr.Tab("Settings", id="settings"):
                 settings_view, loaded = settings_tab.build(ctx, prefs, key, header, speaker)
-        demo.load(settings_view.load, [prefs, key], loaded, api_visibility="private")
+        demo.load(settings_view.load, [prefs, key], loaded, api_visibility="private", show_progress="hidden")
     demo.queue(default_concurrency_limit=INTERVIEW_CONCURRENCY)
     demo.interviewer_context = ctx
     return demo

@@ -482,7 +482,7 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
         api_name="interview_start",
     )
     refresh.click(view.unfinished, [prefs], sessions, api_name="interview_unfinished")
-    demo.load(view.offer_resume, [prefs], [sessions, resume_box], api_visibility="private")
+    demo.load(view.offer_resume, [prefs], [sessions, resume_box], api_visibility="private", show_progress="hidden")
     resumed = resume.click(
         view.resume, [sessions, live_feedback, prefs, key], [*turn_out, card, prefs], api_name="interview_resume"
     )

@@ -262,6 +262,6 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
     save.click(view.save, [reviewed, title, tags, prefs], [prefs, *bank_out], api_name="review_save")
     everything.change(view.bank, [prefs, everything], bank_out, api_name="review_bank")
     tab.select(view.bank, [prefs, everything], bank_out, api_visibility="private")
-    demo.load(view.question_dropdown, None, question, api_visibility="private")
+    demo.load(view.question_dropdown, None, question, api_visibility="private", show_progress="hidden")
     pick.change(view.matches, pick, fits, api_name="review_matches")
     return view
