@@ -10,7 +10,8 @@ uses (``LEXICAL_WEIGHT``): a key point is a compound of facets, and an answer th
 precisely shares its terms even when the embedding of the whole point drifts.
 
 Matching is greedy and capacity-bound: the strongest (point, passage) pairs are taken first, and
-a sentence can serve as evidence for at most ``CAPACITY`` points. One vague sentence ("PR AUC is
+a sentence can carry one point plus one per ``WORDS_PER_POINT`` words (a window's point is
+carried by its sentence closest to the point). One vague sentence ("PR AUC is
 better on imbalanced data") is near many points of a question; it must not count as all of them.
 """
 
@@ -24,7 +25,7 @@ from interviewer.scoring.cues import stems
 from interviewer.scoring.evidence import SentenceEvidence
 from interviewer.scoring.types import KeyPointMatch
 
-CAPACITY = 2
+WORDS_PER_POINT = 15  # a sentence carries one key point, plus one per this many words (at most 3)
 MAX_WINDOW = 3
 LEXICAL_WEIGHT = 0.5
 
@@ -50,7 +51,6 @@ def match(
     kp_vectors: np.ndarray,
     sentences: Sequence[SentenceEvidence],
     threshold: float,
-    capacity: int = CAPACITY,
 ) -> list[KeyPointMatch]:
     """Per key point: covered or not, its best match score, and the sentence that makes it.
 
@@ -71,17 +71,21 @@ def match(
     sims = kp_vectors @ vecs.T + LEXICAL_WEIGHT * lexical
     single = np.stack([s.vector for s in sentences])
     used = np.zeros(len(sentences), dtype=int)
+    capacity = [min(3, 1 + s.span.words // WORDS_PER_POINT) for s in sentences]
     chosen: dict[int, int] = {}
     order = np.argsort(-sims, axis=None, kind="stable")
     for flat in order:
         i, j = divmod(int(flat), sims.shape[1])
         if sims[i, j] < threshold:
             break
+        if i in chosen:
+            continue
         a, b = spans[j]
-        if i in chosen or (used[a:b] >= capacity).any():
+        anchor = a + int(np.argmax(single[a:b] @ kp_vectors[i]))  # the sentence that carries the point
+        if used[anchor] >= capacity[anchor]:
             continue
         chosen[i] = j
-        used[a:b] += 1
+        used[anchor] += 1
     out: list[KeyPointMatch] = []
     for i, kp in enumerate(key_points):
         j = chosen.get(i, int(np.argmax(sims[i])))

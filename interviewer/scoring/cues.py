@@ -138,6 +138,7 @@ AGAINST = _rx(
     r"\b(?:argued|made\s+the\s+case|pushed)\s+for\b",
 )
 INFLUENCE = _rx(
+    r"\b(?:their|his|her|the\s+other\s+team'?s?)\s+(?:\w+\s+)?(?:lead|manager|team|director|PM|owner)s?\s+(?:\w+\s+)?agreed\b",
     r"\b(?:convinced|persuaded|won\s+over|rallied|lobbied|brought\s+(?:them|him|her|the\s+\w+)\s+(?:around|on\s+board)|got\s+buy-in|"
     r"talked\s+(?:them|him|her)\s+into|escalated|pitched|negotiated|aligned\s+(?:the|both|all))\b",
 )
@@ -198,7 +199,11 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 NUMBER_WORD = _rx(
-    r"\b(?:halved|doubled|tripled|quadrupled|cut\s+in\s+half|by\s+half|a\s+third|ten\s*fold|\w+-fold|twice\s+as)\b",
+    r"\b(?:halved|doubled|tripled|quadrupled|cut\s+in\s+half|by\s+half|a\s+third|ten\s*fold|\w+-fold|twice|half|tripling|doubling|halving)\b",
+    r"\b(?:tens|dozens|hundreds)\s+of\b",
+    r"\b(?:a\s+few\s+)?(?:hundreds?|thousands?|millions?|billions?)\s+of\b",
+    r"\b(?:under|within|below|above|over)\s+(?:a|one)\s+(?:millisecond|second|point|percent)\b",
+    r"\border\s+of\s+magnitude\b",
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)\s+(?:percent|times|points|x)\b",
 )
 NON_RESULT_NUMBER = _rx(
@@ -308,6 +313,8 @@ OPTIONS = _rx(
     r"\b(?:choose|chose|choosing|decide|decided|pick|picked)\s+between\b",
     r"\bpossibilities\b",
     r"\bapproaches\b",
+    r"\b(?:looked\s+at|evaluated|compared|considered|explored|weighed)\b[^.;]*,[^.;]*\b(?:and|or)\b",
+    r"\bone\s+(?:option|way|approach|choice)\b",
     r"\bplan\s+[AB]\b",
     r"\b(?:first|second|third)\s+(?:option|approach)\b",
 )
@@ -335,6 +342,9 @@ COST = _rx(
     r"\bpenalty\b",
     r"\bexpense\b",
     r"\bdrawbacks?\b",
+    r"\bjustif(?:y|ies|ied)\b",
+    r"\bworth\b",
+    r"\bpays?\s+off\b",
     r"\bmeant\b",
     r"\bwould\s+mean\b",
     r"\brisked\b",
@@ -347,7 +357,8 @@ COST = _rx(
 )
 COMPARATIVE = re.compile(
     r"\b(?:\w+er\s+than|more\s+\w+|less\s+\w+|cheaper|faster|slower|simpler|easier|harder|better|worse|fresher|"
-    r"staler|safer|riskier|smaller|bigger|larger|higher|lower)\b",
+    r"staler|safer|riskier|smaller|bigger|larger|higher|lower|wins?|beats?|outperforms?|on\s+par|"
+    r"within\s+(?:a|one|\d+)\s+(?:point|percent)s?)\b",
     re.IGNORECASE,
 )
 # Criteria by kind: weighing on latency and on cost is two axes, "latency" said twice is one.
@@ -393,8 +404,16 @@ CRITERIA: dict[str, re.Pattern[str]] = {
         r"\bcollisions?\b",
         r"\bsignal\b",
         r"\bnois",
+        r"\bcontaminat",
+        r"\bdurab",
+        r"\brobust",
+        r"\bleak",
+        r"\bstable\b",
+        r"\bstability\b",
+        r"\bdistort",
     ),
     "time": _rx(
+        r"\b(?:\d+|a|one|two|three|four|five|six|few|several)\s+(?:more\s+)?(?:hours?|days?|weeks?|months?|quarters?|sprints?)\b",
         r"\bdeadline\b",
         r"\btime\s+to\s+market\b",
         r"\bengineering\s+(?:time|effort)",
@@ -442,6 +461,12 @@ CRITERIA: dict[str, re.Pattern[str]] = {
         r"\bsparsity\b",
         r"\bdata\s+(?:needs|requirements|volume)",
         r"\bsample\s+size\b",
+        r"\bsamples\b",
+        r"\bmore\s+data\b",
+        r"\blittle\s+data\b",
+        r"\blots\s+of\s+data\b",
+        r"\bthrows?\s+away\b",
+        r"\binformation\b",
         r"\bpower\b",
         r"\bcold[-\s]start\b",
         r"\bcoverage\b",
@@ -459,7 +484,7 @@ CRITERIA: dict[str, re.Pattern[str]] = {
     ),
 }
 CONDITION = _rx(
-    r"\bif\s+\w+.*\b(?:would|could|might)\b",
+    r"\bif\s+\w+.*\b(?:would|could|might|I'd|we'd)\b",
     r"\b(?:would|could)\s+have\s+been\s+(?:the\s+)?(?:right|better)\b",
     r"\brevisit\b",
     r"\bunless\b",
@@ -469,6 +494,27 @@ CONDITION = _rx(
     r"\bwhen\s+(?:the\s+)?\w+\s+(?:exceeds|grows|doubles|is\s+(?:larger|smaller|higher|lower))\b",
     r"\bat\s+(?:our|this|that)\s+scale\b",
     r"\bdepends\s+on\s+(?:whether|how|the\s+\w+)",
+    r"\bI'?d\s+(?:flip|switch|reverse|revisit|reconsider|change)\b",
+    r"\bwould\s+(?:flip|switch|reverse|change)\b",
+    r"\bfall(?:s|ing)?\s+back\b",
+    r"\botherwise\b",
+    r"\bin\s+between\b",
+)
+# A choice tied to the situation: "with millions of impressions a day I'd use isotonic",
+# "on a very large dataset I'd undersample", "for a new surface ... I'd start with a GBDT".
+SITUATIONAL = _rx(
+    r"\b(?:with|for|on|at|given|under|in)\b[^.;:]{3,80}?,?\s+I(?:'d|\s+would|\s+chose|\s+picked|\s+went|\s+decided)\s+"
+    r"(?:use|pick|choose|go|start|prefer|flip|switch|keep|\w+sample|take|run|ship|launch|with)",
+    r"\bif\s+[^.;]{3,80}?,\s+(?:I'?d|I\s+would|we'?d|we\s+would)\b",
+    r"\bonce\s+[^.;]{3,80}?,\s+(?:the|a|I|we)\b",
+    r"\b(?:because|since|given)\b[^.;]{0,60}\b(?:budget|deadline|scale|volume|traffic|latency\s+budget|constraint)",
+)
+# An option set aside with no reason but taste or habit: "since it's better", "that's the standard".
+DISMISSAL = _rx(
+    r"\b(?:because|since|as)\s+(?:it'?s|it\s+is|that'?s|that\s+is|they'?re)\s+(?:just\s+)?(?:better|worse|simpler|"
+    r"the\s+standard|standard|more\s+accurate|easier|best|the\s+usual|what\s+everyone)\b",
+    r"\b(?:is|are)\s+(?:just\s+)?(?:better|worse)\s*[.;]",
+    r"\bthat'?s\s+(?:the\s+)?(?:standard|usual|convention)\b",
 )
 MITIGATION = _rx(
     r"\bguardrails?\b",
@@ -583,6 +629,9 @@ INJECTION = _rx(
     r"\bthis\s+(?:answer|response)\s+(?:names|weighs|reports|meets|deserves|shows|demonstrates|covers|should|must|is\s+excellent)",
     r"\bthe\s+candidate(?:'s)?\s+(?:personally|made|is\s+(?:a|an|excellent|senior)|has|deserves|should\s+(?:get|receive))\b",
     r"\bgrade\s+(?:generously|leniently)\b",
+    r"\bdecode\s+(?:this|it|the\s+following)\b",
+    r"\bfollow\s+(?:it|them|these|this|the\s+(?:hidden\s+)?instructions?)\s*[.!)]",
+    r"[A-Za-z0-9+/]{24,}={0,2}",
     r"\bevaluation[-\s]override\b",
     r"\bconfirm\s+by\s+outputting\b",
 )
@@ -645,6 +694,8 @@ class Cues:
     comparative: int
     criteria: tuple[str, ...]
     condition: bool
+    situational: bool
+    dismissal: bool
     mitigation: bool
     vacuous_tradeoff: bool
     buzz: int
@@ -686,7 +737,7 @@ def cues(text: str) -> Cues:
         unasked=bool(UNASKED.search(text)),
         noticed=bool(NOTICED.search(text)) and agent,
         against=bool(AGAINST.search(text)) and agent,
-        influence=bool(INFLUENCE.search(text)) and agent,
+        influence=bool(INFLUENCE.search(text)) and (agent or "agreed" in text),
         own_setback=bool(OWN_SETBACK.search(text)),
         follow_through=bool(FOLLOW_THROUGH.search(text)),
         blame=bool(BLAME.search(text)),
@@ -704,6 +755,8 @@ def cues(text: str) -> Cues:
         comparative=len(COMPARATIVE.findall(text)),
         criteria=tuple(k for k, rx in CRITERIA.items() if rx.search(text)),
         condition=bool(CONDITION.search(text)),
+        situational=bool(SITUATIONAL.search(text)),
+        dismissal=bool(DISMISSAL.search(text)),
         mitigation=bool(MITIGATION.search(text)),
         vacuous_tradeoff=bool(VACUOUS_TRADEOFF.search(text)),
         buzz=len(BUZZ.findall(text)),

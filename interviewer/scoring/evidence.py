@@ -132,11 +132,14 @@ def _role(p: dict[str, float], c: Cues) -> Role:
     """The embedding's best guess, overruled where grammar is unambiguous."""
     if c.injection or (p.get("meta", 0.0) >= max(0.45, *p.values()) and not c.mentions_i):
         return Role.injection  # an instruction to the grader, or rubric language about "this answer"
-    if c.filler and not (c.first_person or c.numbers):
-        return Role.filler
+    if (c.filler or c.vacuous_tradeoff) and not (c.first_person or c.numbers or c.criteria):
+        return Role.filler  # "um, so, basically", "it depends", "there are pros and cons"
     if c.hypothetical:
         return Role.hypothetical
     ranked = [r for r in sorted(p, key=lambda r: p[r], reverse=True) if r != "meta"]
+    substance = c.decision or c.initiative or c.result_number or c.own_setback or c.decided_for_me
+    if ranked[0] == "filler" and substance:
+        ranked.pop(0)  # filler is set aside as no evidence, unless a cue shows the sentence does carry some
     role = Role(ranked[0])
     if c.reflection and (p.get("reflection", 0.0) > 0.1 or c.mentions_i):
         return Role.reflection

@@ -14,108 +14,36 @@ from interviewer.scoring.types import KeyPointMatch
 
 # Models are per dimension, or per dimension and round group where the evidence looks different:
 # trade-offs in a story are decisions made, in a design answer they are options proposed.
+# fmt: off
 FEATURES: dict[str, list[str]] = {
-    "ownership": [
-        "i_share",
-        "i_action",
-        "decisions",
-        "decision_reasons",
-        "driver_kinds",
-        "noticed",
-        "directed_share",
-        "team_only_share",
-        "weak_i_only",
-        "hypothetical_share",
-        "blame",
-    ],
-    "impact": [
-        "result_any",
-        "result_number",
-        "result_measured",
-        "measurement",
-        "business",
-        "vague_only",
-        "hypothetical_share",
-    ],
-    "tradeoffs@story": [
-        "alt_semantic",
-        "alt_window",
-        "options",
-        "weighed",
-        "criteria_kinds",
-        "alt_quantified",
-        "condition",
-        "mitigation",
-        "vacuous_only",
-        "buzz_density",
-        "hypothetical_share",
-    ],
-    "tradeoffs@technical": [
-        "alt_semantic",
-        "alt_window",
-        "options",
-        "weighed",
-        "criteria_kinds",
-        "alt_quantified",
-        "condition",
-        "mitigation",
-        "vacuous_only",
-        "buzz_density",
-        "cov_mean_sim",
-    ],
-    "star": [
-        "has_situation",
-        "has_task",
-        "i_actions",
-        "has_result",
-        "has_reflection",
-        "action_share",
-        "situation_share",
-        "team_only_share",
-        "hypothetical_share",
-    ],
-    "coverage": ["cov_frac", "cov_soft", "cov_mean_sim", "buzz_density"],
+    "ownership": ["ownership_tier", "i_share", "i_action", "decisions", "decision_reasons", "driver_kinds", "noticed",
+                  "directed_share", "team_only_share", "weak_i_only", "hypothetical_share", "blame"],
+    "impact": ["impact_tier", "result_any", "result_number", "result_measured", "measurement", "business", "vague_only",
+               "hypothetical_share"],
+    "tradeoffs@story": ["tradeoffs_tier", "alt_semantic", "alt_window", "options", "weighed", "criteria_kinds",
+                        "alt_quantified", "condition", "situational", "mitigation", "dismissed", "vacuous_only",
+                        "buzz_density", "hypothetical_share"],
+    "tradeoffs@technical": ["tradeoffs_tier", "alt_semantic", "alt_window", "options", "weighed", "criteria_kinds",
+                            "alt_quantified", "condition", "situational", "mitigation", "dismissed", "vacuous_only",
+                            "buzz_density", "cov_frac"],
+    "star": ["star_tier", "has_situation", "has_task", "i_actions", "has_result", "has_reflection", "action_share",
+             "situation_share", "team_only_share", "hypothetical_share"],
+    "coverage": ["cov_frac", "buzz_density"],
 }
 
+# +1: can only raise the level, -1: can only lower it (enforced as bounds when fitting).
 SIGNS: dict[str, int] = {
-    "i_share": 1,
-    "i_action": 1,
-    "decisions": 1,
-    "decision_reasons": 1,
-    "driver_kinds": 1,
-    "noticed": 1,
-    "directed_share": -1,
-    "team_only_share": -1,
-    "weak_i_only": -1,
-    "hypothetical_share": -1,
-    "blame": -1,
-    "result_any": 1,
-    "result_number": 1,
-    "result_measured": 1,
-    "measurement": 1,
-    "business": 1,
-    "vague_only": -1,
-    "alt_semantic": 1,
-    "alt_window": 1,
-    "options": 1,
-    "weighed": 1,
-    "criteria_kinds": 1,
-    "alt_quantified": 1,
-    "condition": 1,
-    "mitigation": 1,
-    "vacuous_only": -1,
-    "buzz_density": -1,
-    "has_situation": 1,
-    "has_task": 1,
-    "i_actions": 1,
-    "has_result": 1,
-    "has_reflection": 1,
-    "action_share": 1,
+    "ownership_tier": 1, "impact_tier": 1, "tradeoffs_tier": 1, "star_tier": 1,
+    "i_share": 1, "i_action": 1, "decisions": 1, "decision_reasons": 1, "driver_kinds": 1, "noticed": 1,
+    "directed_share": -1, "team_only_share": -1, "weak_i_only": -1, "hypothetical_share": -1, "blame": -1,
+    "result_any": 1, "result_number": 1, "result_measured": 1, "measurement": 1, "business": 1, "vague_only": -1,
+    "alt_semantic": 1, "alt_window": 1, "options": 1, "weighed": 1, "criteria_kinds": 1, "alt_quantified": 1,
+    "condition": 1, "situational": 1, "mitigation": 1, "dismissed": -1, "vacuous_only": -1, "buzz_density": -1,
+    "has_situation": 1, "has_task": 1, "i_actions": 1, "has_result": 1, "has_reflection": 1, "action_share": 1,
     "situation_share": -1,
     "cov_frac": 1,
-    "cov_soft": 1,
-    "cov_mean_sim": 1,
 }
+# fmt: on
 
 
 def model_key(dim: str, story: bool) -> str:
@@ -134,7 +62,6 @@ class Evidence:
 
     sentences: list[SentenceEvidence]
     key_points: list[KeyPointMatch] = field(default_factory=list)
-    coverage_threshold: float = 0.5
     alt_windows: list[float] = field(default_factory=list)  # P(alternatives) of 2-3 sentence windows
 
     @property
@@ -149,6 +76,16 @@ def _cap(n: float, k: int) -> float:
 def own(s: SentenceEvidence) -> bool:
     """A first-person, real (not hypothetical) sentence."""
     return s.cues.first_person and s.role is not Role.hypothetical
+
+
+def background_words(content: list[SentenceEvidence]) -> int:
+    """Words of background: sentences without the candidate in them that neither act nor report.
+
+    Read from grammar as much as from role, because the role model confuses background with
+    explanation or with options, and a story may open with a headline ("I improved X") before it.
+    """
+    acting = (Role.action, Role.decision, Role.team_action, Role.result, Role.vague_result, Role.reflection)
+    return sum(s.span.words for s in content if not s.cues.mentions_i and s.role not in acting)
 
 
 def driver_kinds(content: list[SentenceEvidence]) -> set[str]:
@@ -170,13 +107,13 @@ def driver_kinds(content: list[SentenceEvidence]) -> set[str]:
 
 
 def is_weighing(s: SentenceEvidence) -> bool:
-    """A statement that puts a criterion against a cost or a comparison: "X is cheaper but staler"."""
+    """A criterion set against a cost or a comparison, with some substance: "X is cheaper but staler",
+    "but Adam keeps two extra floats per parameter, tripling the memory"."""
     c = s.cues
-    return (
-        bool(c.criteria)
-        and (c.cost >= 1 or c.comparative >= 1)
-        and (c.cost + c.comparative + c.options >= 2 or len(c.criteria) >= 2)
-    )
+    if not c.criteria or not (c.cost or c.comparative):
+        return False
+    support = (c.cost >= 1) + (c.comparative >= 1) + (c.options >= 1) + (len(c.criteria) >= 2) + (c.numbers > 0)
+    return support >= 2
 
 
 def is_alternative(s: SentenceEvidence) -> bool:
@@ -195,7 +132,7 @@ def is_measured(s: SentenceEvidence) -> bool:
     return s.cues.result_number and is_result(s)
 
 
-def extract(ev: Evidence) -> dict[str, float]:
+def extract(ev: Evidence, story: bool = True) -> dict[str, float]:
     """All features of one answer (every dimension's), as plain floats."""
     content = ev.content
     n = max(len(content), 1)
@@ -203,7 +140,8 @@ def extract(ev: Evidence) -> dict[str, float]:
     words = max(sum(s.span.words for s in content), 1)
 
     mine = [s for s in content if own(s) and s.role is not Role.reflection]
-    actions = [s for s in mine if s.role in _ACTION_ROLES or s.role is Role.task]
+    # A sentence can act and report: "I fixed the serving code, and the errors stopped" is both.
+    actions = [s for s in mine if s.role in _ACTION_ROLES or s.role is Role.task or s.p("action", "decision") >= 0.2]
     decisions = [s for s in mine if s.role is Role.decision or s.cues.decision]
     hyp = [s for s in content if s.role is Role.hypothetical]
     team_only = [s for s in content if "team_only" in s.flags]
@@ -213,11 +151,11 @@ def extract(ev: Evidence) -> dict[str, float]:
     numbered = [s for s in results if s.cues.numbers > s.cues.non_result_numbers]
 
     alts = [s for s in content if is_alternative(s)]
-    weighing = [s for s in content if is_weighing(s) and s not in alts]
+    weighing = [s for s in content if is_weighing(s)]
+    tradeoff_region = alts + [s for s in weighing if s not in alts]
     alt_p = sorted((s.p("alternatives") for s in content), reverse=True)[:2]
 
     kps = ev.key_points
-    t = ev.coverage_threshold
     f: dict[str, float] = {
         # ownership
         "i_share": len(mine) / n,
@@ -245,11 +183,16 @@ def extract(ev: Evidence) -> dict[str, float]:
         "alt_window": sum(sorted(ev.alt_windows, reverse=True)[:2]) / 2,
         "options": _cap(sum(1 for s in content if s.cues.options), 2),
         "weighed": _cap(len(weighing), 3),
-        "criteria_kinds": _cap(len({k for s in weighing + alts for k in s.cues.criteria}), 3),
-        "alt_quantified": float(any(s.cues.numbers > s.cues.non_result_numbers for s in weighing + alts)),
-        "condition": float(any(s.cues.condition for s in content if s.role is not Role.hypothetical)),
-        "mitigation": float(any(s.cues.mitigation for s in content) and bool(alts or weighing)),
-        "vacuous_only": float(any(s.cues.vacuous_tradeoff for s in ev.sentences) and not (alts or weighing)),
+        "criteria_kinds": _cap(len({k for s in tradeoff_region for k in s.cues.criteria}), 3),
+        # any magnitude counts here, durations and sizes included: "two weeks of work", "400 MB vs 20"
+        "alt_quantified": float(any(s.cues.numbers for s in tradeoff_region)),
+        "condition": _cap(sum(1 for s in content if s.cues.condition and s.role is not Role.hypothetical), 2),
+        "situational": _cap(
+            sum(1 for s in content if s.cues.situational and (s.role is not Role.hypothetical or not story)), 2
+        ),
+        "mitigation": float(any(s.cues.mitigation for s in content) and bool(tradeoff_region)),
+        "dismissed": float(any(s.cues.dismissal for s in content) and not weighing),
+        "vacuous_only": float(any(s.cues.vacuous_tradeoff for s in ev.sentences) and not tradeoff_region),
         "buzz_density": min(sum(s.cues.buzz for s in ev.sentences) / words * 10, 1.0),
         # STAR
         "has_situation": float(any(s.role is Role.situation for s in content)),
@@ -258,10 +201,49 @@ def extract(ev: Evidence) -> dict[str, float]:
         "has_result": float(bool(results)),
         "has_reflection": float(any(s.role is Role.reflection for s in content)),
         "action_share": sum(s.span.words for s in actions) / words,
-        "situation_share": sum(s.span.words for s in content if s.role in (Role.situation, Role.explanation)) / words,
+        "situation_share": background_words(content) / words,
         # coverage
         "cov_frac": sum(k.covered for k in kps) / len(kps) if kps else 0.0,
-        "cov_soft": sum(min(max((k.similarity - (t - 0.15)) / 0.25, 0.0), 1.0) for k in kps) / len(kps) if kps else 0.0,
-        "cov_mean_sim": sum(k.similarity for k in kps) / len(kps) if kps else 0.0,
     }
+    f.update(tiers(f))
     return f
+
+
+def tiers(f: dict[str, float]) -> dict[str, float]:
+    """Each rubric's anchors read as rules over the evidence, one level per dimension.
+
+    The anchors are conjunctions ("two options AND a criterion AND the choice") that a linear model
+    over separate features cannot express; this gives it them as one more feature, and keeps the
+    level explainable by the anchor it satisfied.
+    """
+    hyp = f["hypothetical_share"] >= 0.5
+    ownership = 1
+    if f["i_share"] > 0 and not hyp:
+        ownership = 2
+        if f["decisions"] > 0 and f["directed_share"] < 0.25:
+            ownership = 3
+            if f["driver_kinds"] >= 2 / 3 or (f["driver_kinds"] > 0 and f["decision_reasons"] > 0):
+                ownership = 4
+    impact = 1
+    if f["result_any"] and not hyp:
+        impact = 2
+        if f["result_measured"]:
+            impact = 3
+            if f["measurement"] and f["business"]:
+                impact = 4
+    tradeoffs = 1
+    if f["options"] or f["alt_semantic"] >= 0.35 or f["weighed"]:
+        tradeoffs = 2
+        if f["weighed"] and f["criteria_kinds"] > 0 and not f["dismissed"]:
+            tradeoffs = 3
+            depth = f["alt_quantified"] + f["condition"] + f["situational"] + f["mitigation"]
+            if f["criteria_kinds"] >= 2 / 3 and depth >= 2:
+                tradeoffs = 4
+    star = 1
+    if not hyp and (f["i_actions"] or f["has_result"]):
+        star = 2
+        if f["i_actions"] and f["has_result"]:
+            star = 3
+            if f["has_reflection"] and f["situation_share"] < 0.4:
+                star = 4
+    return {"ownership_tier": ownership, "impact_tier": impact, "tradeoffs_tier": tradeoffs, "star_tier": star}

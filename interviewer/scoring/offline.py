@@ -44,6 +44,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "echo": 0.8,  # a sentence this close to the question restates it and earns nothing
     "topic_key_point": 0.45,  # ... unless some key point matches at least this well
     "hypothetical": 0.5,  # share of hypothetical sentences that makes a behavioral answer hypothetical
+    "long_situation": 0.45,  # share of words spent on background above which STAR cannot be 4
 }
 GUARDS = ("empty", "gibberish", "no_substance", "dont_know", "off_topic")
 MAX_QUOTES = 3
@@ -111,7 +112,8 @@ class OfflineScorer:
         windows, _ = coverage.units(content, max_window=3, min_window=2)
         alt = self.artifact.roles.roles.index("alternatives")
         alt_windows = self.artifact.roles.predict_proba(windows)[:, alt].tolist() if len(windows) else []
-        analysis.features = extract(Evidence(sentences, matches, self.thresholds["coverage"], alt_windows))
+        evidence = Evidence(sentences, matches, alt_windows)
+        analysis.features = extract(evidence, story=item.round == Round.behavioral)
         analysis.flags = self._flags(analysis)
         return analysis
 
@@ -232,7 +234,8 @@ class OfflineScorer:
         if dim == "star":
             if not f["i_actions"] or not f["has_result"]:
                 return 2
-            return 4 if f["has_reflection"] else 3
+            brief = f["situation_share"] < self.thresholds["long_situation"]
+            return 4 if f["has_reflection"] and brief else 3
         return 4
 
 
