@@ -110,7 +110,7 @@ def browser_context(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
             viewport={"width": 1400, "height": 1000},
             accept_downloads=True,
         )
-        context.set_default_timeout(30_000)
+        context.set_default_timeout(60_000)
         yield context
         context.close()
 

@@ -10,7 +10,7 @@ from .conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TURN_TIMEOUT = 60_000
+TURN_TIMEOUT = 120_000  # generous: a loaded CI machine; a healthy turn takes well under a second
 STRONG_STORY = (
     "Last year our feed ranking model drifted after a product launch and watch time fell 4 percent. "
     "I owned the investigation: I built a drift dashboard and found a logging bug that dropped 30 percent "
