@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -76,21 +77,38 @@ class MiniLMEncoder:
         opts.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
+        self.cache_size = 20_000  # about 30 MB of vectors
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
-        # Sort by length so each batch pads to a similar length, then restore order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        """Vectors for ``texts``; repeated texts (key points, earlier answers) come from a cache."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
+        todo: dict[str, list[int]] = {}
+        with self._lock:
+            for i, text in enumerate(texts):
+                hit = self._cache.get(text)
+                if hit is None:
+                    todo.setdefault(text, []).append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = hit
+        if not todo:
+            return out
+        # Sort by length so each batch pads to a similar length.
+        pending = sorted(todo, key=len)
+        for start in range(0, len(pending), self.batch_size):
+            chunk = pending[start : start + self.batch_size]
+            vectors = self._encode_batch(chunk)
+            with self._lock:
+                for text, vec in zip(chunk, vectors, strict=True):
+                    out[todo[text]] = vec
+                    self._cache[text] = vec
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
         return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        with self._lock:  # the tokenizer's truncation state is shared
-            encs = self._tok.encode_batch(texts)
+        encs = self._tok.encode_batch(texts)
         width = max(len(e.ids) for e in encs)
         ids = np.zeros((len(encs), width), dtype=np.int64)
         mask = np.zeros_like(ids)

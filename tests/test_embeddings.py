@@ -20,9 +20,8 @@ TEXTS = [
 
 
 def test_vectors_are_unit_length_and_batch_independent() -> None:
-    enc = get_encoder()
-    together = enc.encode(TEXTS)
-    alone = np.stack([enc.encode([t])[0] for t in TEXTS])
+    together = MiniLMEncoder().encode(TEXTS)
+    alone = np.stack([MiniLMEncoder().encode([t])[0] for t in TEXTS])  # fresh encoders: no cache
     assert together.shape == (4, 384)
     np.testing.assert_allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
     # Padding per batch must not change any vector.
@@ -61,3 +60,13 @@ def test_adapters_share_the_encoder() -> None:
     np.testing.assert_allclose(lc.embed_documents(["feature store"])[0], expected, atol=1e-6)
     chroma = ChromaEmbeddingFunction(enc)
     np.testing.assert_allclose(chroma(["feature store"])[0], expected, atol=1e-6)
+
+
+def test_cache_returns_the_same_vectors_and_handles_repeats() -> None:
+    enc = MiniLMEncoder()
+    enc.cache_size = 3
+    first = enc.encode([*TEXTS, TEXTS[0]])  # a repeat inside one call
+    np.testing.assert_array_equal(first[0], first[-1])
+    assert len(enc._cache) == 3  # bounded
+    again = enc.encode(TEXTS)
+    np.testing.assert_allclose(again, first[:4], atol=1e-6)
