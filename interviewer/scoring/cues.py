@@ -176,6 +176,8 @@ HYPOTHETICAL = _rx(
     r"\b(?:a\s+good|an)\s+(?:engineer|leader)\s+should\b",
     r"\bwhat\s+I\s+would\s+do\b",
 )
+# Explicit markers of a lesson; "learned" alone also appears in situations ("we learned the data was bad").
+LESSON = _rx(r"^\W*(?:the\s+)?(?:lesson|takeaway)s?\b", r"\b(?:my|the|one|a|main|key|big)\s+(?:lesson|takeaway)s?\b")
 REFLECTION = _rx(
     r"\blearn(?:ed|t)\b",
     r"\blessons?\b",
@@ -315,6 +317,7 @@ OPTIONS = _rx(
     r"\bapproaches\b",
     r"\b(?:looked\s+at|evaluated|compared|considered|explored|weighed)\b[^.;]*,[^.;]*\b(?:and|or)\b",
     r"\bone\s+(?:option|way|approach|choice)\b",
+    r"\b(?:proper|quick|other|safe|safer|fast|faster|slow|cheap|cheaper|simple|simpler|right)\s+(?:path|route|fix|option)\b",
     r"\bplan\s+[AB]\b",
     r"\b(?:first|second|third)\s+(?:option|approach)\b",
 )
@@ -503,6 +506,9 @@ CONDITION = _rx(
 # A choice tied to the situation: "with millions of impressions a day I'd use isotonic",
 # "on a very large dataset I'd undersample", "for a new surface ... I'd start with a GBDT".
 SITUATIONAL = _rx(
+    r"\b(?:only|just)\s+(?:needed|need|needs|required|requires)\b",
+    r"\b(?:didn't|did\s+not|doesn't|does\s+not|wouldn't|won't)\s+(?:really\s+)?matter\b",
+    r"\bmatter(?:s|ed)?\s+(?:far\s+|much\s+)?(?:more|less|most)\b",
     r"\b(?:with|for|on|at|given|under|in)\b[^.;:]{3,80}?,?\s+I(?:'d|\s+would|\s+chose|\s+picked|\s+went|\s+decided)\s+"
     r"(?:use|pick|choose|go|start|prefer|flip|switch|keep|\w+sample|take|run|ship|launch|with)",
     r"\bif\s+[^.;]{3,80}?,\s+(?:I'?d|I\s+would|we'?d|we\s+would)\b",
@@ -517,6 +523,10 @@ DISMISSAL = _rx(
     r"\bthat'?s\s+(?:the\s+)?(?:standard|usual|convention)\b",
 )
 MITIGATION = _rx(
+    r"\btemporary\b",
+    r"\bdeprecat",
+    r"\brevert",
+    r"\bhold-?back\b",
     r"\bguardrails?\b",
     r"\bfallback\b",
     r"\bstaged\s+rollout\b",
@@ -537,6 +547,17 @@ MITIGATION = _rx(
 VACUOUS_TRADEOFF = _rx(
     r"\b(?:trade-?offs?|pros\s+and\s+cons|it\s+depends|advantages\s+and\s+disadvantages|best\s+of\s+both\s+worlds|"
     r"balanced?\s+(?:everything|all|the\s+(?:needs|concerns|factors)))\b"
+)
+
+# Absolute claims: technical answers that are fluent but wrong overclaim ("you don't need retrieval
+# any more", "it always converges", "this solves cold start completely").
+OVERCLAIM = _rx(
+    r"\b(?:always|never|purely|clearly|useless|guarantee[sd]?|obviously|impossible|completely|entirely|perfectly|"
+    r"everything|nothing|definitely|strictly|automatically|solves?|eliminates?)\b",
+    r"\b(?:no|don't|do\s+not|doesn't|does\s+not)\s+need\b",
+    r"\bthe\s+(?:best|only)\b",
+    r"\bany\s*more\b",
+    r"\bno\s+longer\b",
 )
 
 # -- empty talk, non-answers, injections -------------------------------------------------------
@@ -682,6 +703,7 @@ class Cues:
     blame: bool
     hypothetical: bool
     reflection: bool
+    lesson: bool
     numbers: int
     non_result_numbers: int
     change: bool
@@ -699,6 +721,7 @@ class Cues:
     mitigation: bool
     vacuous_tradeoff: bool
     buzz: int
+    overclaim: int
     filler: bool
     dont_know: bool
     injection: bool
@@ -743,6 +766,7 @@ def cues(text: str) -> Cues:
         blame=bool(BLAME.search(text)),
         hypothetical=bool(HYPOTHETICAL.search(text)) and not REFLECTION.search(text),
         reflection=bool(REFLECTION.search(text)),
+        lesson=bool(LESSON.search(text)),
         numbers=numbers,
         non_result_numbers=min(non_result, numbers),
         change=bool(CHANGE.search(text)) and numbers > non_result,
@@ -760,6 +784,7 @@ def cues(text: str) -> Cues:
         mitigation=bool(MITIGATION.search(text)),
         vacuous_tradeoff=bool(VACUOUS_TRADEOFF.search(text)),
         buzz=len(BUZZ.findall(text)),
+        overclaim=len(OVERCLAIM.findall(text)),
         filler=bool(FILLER.search(text)),
         dont_know=bool(DONT_KNOW.search(text)),
         injection=injection,

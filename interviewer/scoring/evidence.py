@@ -141,7 +141,7 @@ def _role(p: dict[str, float], c: Cues) -> Role:
     if ranked[0] == "filler" and substance:
         ranked.pop(0)  # filler is set aside as no evidence, unless a cue shows the sentence does carry some
     role = Role(ranked[0])
-    if c.reflection and (p.get("reflection", 0.0) > 0.1 or c.mentions_i):
+    if c.lesson or (c.reflection and (p.get("reflection", 0.0) > 0.1 or c.mentions_i)):
         return Role.reflection
     if role is Role.reflection:  # a lesson is the candidate's: without a cue or an "I" it is something else
         role = Role(ranked[1])

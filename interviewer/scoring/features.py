@@ -25,10 +25,10 @@ FEATURES: dict[str, list[str]] = {
                         "buzz_density", "hypothetical_share"],
     "tradeoffs@technical": ["tradeoffs_tier", "alt_semantic", "alt_window", "options", "weighed", "criteria_kinds",
                             "alt_quantified", "condition", "situational", "mitigation", "dismissed", "vacuous_only",
-                            "buzz_density", "cov_frac"],
+                            "buzz_density", "overclaim", "cov_frac"],
     "star": ["star_tier", "has_situation", "has_task", "i_actions", "has_result", "has_reflection", "action_share",
              "situation_share", "team_only_share", "hypothetical_share"],
-    "coverage": ["cov_frac", "buzz_density"],
+    "coverage": ["cov_frac", "buzz_density", "overclaim"],
 }
 
 # +1: can only raise the level, -1: can only lower it (enforced as bounds when fitting).
@@ -41,7 +41,7 @@ SIGNS: dict[str, int] = {
     "condition": 1, "situational": 1, "mitigation": 1, "dismissed": -1, "vacuous_only": -1, "buzz_density": -1,
     "has_situation": 1, "has_task": 1, "i_actions": 1, "has_result": 1, "has_reflection": 1, "action_share": 1,
     "situation_share": -1,
-    "cov_frac": 1,
+    "cov_frac": 1, "overclaim": -1,
 }
 # fmt: on
 
@@ -191,9 +191,10 @@ def extract(ev: Evidence, story: bool = True) -> dict[str, float]:
             sum(1 for s in content if s.cues.situational and (s.role is not Role.hypothetical or not story)), 2
         ),
         "mitigation": float(any(s.cues.mitigation for s in content) and bool(tradeoff_region)),
-        "dismissed": float(any(s.cues.dismissal for s in content) and not weighing),
+        "dismissed": float(any(s.cues.dismissal for s in content)),
         "vacuous_only": float(any(s.cues.vacuous_tradeoff for s in ev.sentences) and not tradeoff_region),
         "buzz_density": min(sum(s.cues.buzz for s in ev.sentences) / words * 10, 1.0),
+        "overclaim": min(sum(s.cues.overclaim for s in content) / words * 100 / 3, 1.0),  # 3 per 100 words saturates
         # STAR
         "has_situation": float(any(s.role is Role.situation for s in content)),
         "has_task": float(any(s.role is Role.task for s in content)),
