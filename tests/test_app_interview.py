@@ -77,10 +77,10 @@ def test_start_streams_answer_and_saves_every_turn(demo: gr.Blocks) -> None:
     assert timer.active is True
     assert Preferences.load(prefs).sessions == [live.iv.session_id]
 
-    seen = [[dict(m) for m in update[1]] for update in handler(demo, "interview_answer")(live, STORY)]
-    assert len(seen) == 2  # the answer at once (while it is scored), then the reply written offline
-    assert seen[0][-1] == {"role": "user", "content": STORY}
-    last = seen[-1]
+    updates = [(update[2], [dict(m) for m in update[1]]) for update in handler(demo, "interview_answer")(live, STORY)]
+    assert len(updates) == 1  # offline: answer and reply in one update, the box cleared
+    box, last = updates[0]
+    assert box == "" and last[-2] == {"role": "user", "content": STORY}
     reply = last[-1]
     assert reply["role"] == "assistant" and reply["content"]
     saved = live.iv.transcript()

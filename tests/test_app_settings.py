@@ -14,7 +14,7 @@ from interviewer.testing_openai import OpenAIStubServer, Reply, Status
 from interviewer.ui.app import create_app
 from interviewer.ui.context import AppContext
 from interviewer.ui.state import Preferences
-from interviewer.ui.testing import drain, handler, is_skip
+from interviewer.ui.testing import handler, is_skip
 
 KEY = "sk-typed-in-the-browser-0123456789"
 
@@ -94,11 +94,11 @@ def test_a_failing_llm_engine_falls_back_visibly_in_the_interview(demo: gr.Block
         start = handler(demo, "interview_start")
         live = start("Single round", "behavioral", "", "MLE3", [], "", True, prefs, None)[0]
         assert "llm:stub-model" in live.engine
-        out = drain(
-            handler(demo, "interview_answer")(
-                live, "I led the ranking migration and cut p99 latency from 80 ms to 45 ms, measured in an A/B test."
-            )
-        )
+        text = "I led the ranking migration and cut p99 latency from 80 ms to 45 ms, measured in an A/B test."
+        turn = handler(demo, "interview_answer")(live, text)
+        echo = next(turn)  # an endpoint takes seconds: the answer shows before it is scored
+        assert echo[1][-1] == {"role": "user", "content": text} and echo[2] == ""
+        out = [echo, *turn]
         feedback = out[-1][4].value
         assert "fallback" in feedback  # scored offline because the endpoint failed, and it says so
         assert srv.chat_requests  # the endpoint was really asked

@@ -59,6 +59,11 @@ class LiveInterview:
     def done(self) -> bool:
         return self.iv.done
 
+    @property
+    def slow(self) -> bool:
+        """Whether turns wait on an endpoint (seconds) rather than the offline engine (~0.1 s)."""
+        return self.engine != "offline"
+
     def snapshot(self) -> None:
         s = self.iv.state
         self.clock = Clock(
@@ -272,7 +277,8 @@ class InterviewView:
                 yield gr.skip()
                 return
             live.chat.append({"role": "user", "content": text})
-            yield self._turn_outputs(live, answer="")  # the answer shows at once, while it is scored
+            if live.slow:  # an endpoint scores in seconds: show the answer at once, while it is scored
+                yield self._turn_outputs(live, answer="")
             try:
                 reply = live.iv.answer(text)
             except InputError as e:  # the engine's own checks: take the answer back out, keep the text
@@ -280,7 +286,7 @@ class InterviewView:
                 warn(str(e))
                 yield self._turn_outputs(live, answer=text)
                 return
-            yield from self._stream(live, reply)
+            yield from self._stream(live, reply, clear_answer=not live.slow)
 
     @guarded
     def skip(self, live: LiveInterview | None) -> Iterator[tuple[Any, ...]]:
@@ -348,7 +354,9 @@ class InterviewView:
         finally:
             live.lock.release()
 
-    def _stream(self, live: LiveInterview, reply: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+    def _stream(
+        self, live: LiveInterview, reply: Iterable[str], *, clear_answer: bool = False
+    ) -> Iterator[tuple[Any, ...]]:
         """The reply into the chat as it arrives: the first chunk at once, then at most one update
         per ``STREAM_EVERY_S`` (each update resends the chat), and a last one if anything changed."""
         live.chat.append({"role": "assistant", "content": ""})
@@ -360,11 +368,11 @@ class InterviewView:
             dirty = True
             now = time.monotonic()
             if now - last >= STREAM_EVERY_S:
-                last, dirty = now, False
-                yield self._turn_outputs(live)  # the answer box is left alone: the next answer may be started
+                yield self._turn_outputs(live, answer="" if clear_answer and not last else None)
+                last, dirty = now, False  # later updates leave the box alone: the next answer may be started
         live.snapshot()
-        if dirty or not live.clock.same_as(shown):
-            yield self._turn_outputs(live)
+        if dirty or not last or not live.clock.same_as(shown):
+            yield self._turn_outputs(live, answer="" if clear_answer and not last else None)
 
     def _turn_outputs(self, live: LiveInterview, answer: Any = None) -> tuple[Any, ...]:
         """(live, chat, answer box, status, feedback, timer): what every turn updates."""
