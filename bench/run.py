@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
                 str(r.get("target", "")),
                 "yes" if r.get("ok") else "NO",
             )
-    Console().print(table)
+    Console(width=160).print(table)
     if "--json" in argv:
         print(json.dumps(all_rows, indent=2))
     return 0 if all(r.get("ok") for r in all_rows) else 1
