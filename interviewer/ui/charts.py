@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 LEVEL_COLORS = {1: "#ef4444", 2: "#f59e0b", 3: "#38bdf8", 4: "#22c55e"}
 ABSTAIN = "#94a3b8"
+#: Bar charts leave room for this many questions, so few answers do not make giant bars.
+MIN_SLOTS = 5
 
 
 def _figure(panels: int, *, height: float = 2.1, cols: int = 2) -> tuple[Figure, list[Any]]:
@@ -50,6 +52,7 @@ def levels_by_dimension(dimensions: Mapping[str, Sequence[int | None]], labels: 
                 ax.plot([x], [0.15], marker="o", mfc="none", mec=ABSTAIN, ms=7)
         ax.set_title(name, fontsize=10, loc="left")
         ax.set_ylim(0, 4.3)
+        ax.set_xlim(0.4, max(len(xs), MIN_SLOTS) + 0.6)  # one answer is one slim bar, not a wall
         ax.set_yticks([1, 2, 3, 4])
         ax.set_xticks(xs, [labels[i - 1] if i - 1 < len(labels) else f"Q{i}" for i in xs], fontsize=8)
         ax.grid(axis="y", alpha=0.3)
