@@ -58,12 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # click's usage errors
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            return e.exit_code
+    except Exception as e:
+        # Usage errors: typer 0.29 raises its vendored click's exceptions, older ones click's own.
+        show, code = getattr(e, "show", None), getattr(e, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
         raise
     return rc if isinstance(rc, int) else 0
 

@@ -66,3 +66,11 @@ def test_config_command_masks_secrets(tmp_path: Path) -> None:
     assert data["llm"]["api_key"].startswith("sk-") and data["llm"]["api_key"].endswith("cdef")
     assert data["database_url"] == "postgresql://bob:****@db.local/interviews"
     assert data["data_dir"] == str(tmp_path)
+
+
+def test_usage_errors_are_messages_not_tracebacks() -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "interviewer.cli", "questions", "search"], capture_output=True, text=True
+    )
+    assert res.returncode == 2
+    assert "Missing" in res.stderr and "Traceback" not in res.stderr
