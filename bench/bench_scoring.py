@@ -28,7 +28,7 @@ STORY = (
     "click-through rate on new listings rose by 3.1 percent, with no change in search latency or in complaint rate. "
     "Looking back, I should have load-tested the write path before the shadow phase, because a traffic spike in the "
     "first week forced a rollback that cost us three days. Since then I load-test every new write path before anything "
-    "else, and I kept the batch rebuild as a fallback."
+    "else, and I kept the batch rebuild as a fallback, documented in the runbook."
 )
 DESIGN = (
     "I would start by fixing the objective: long-term watch time and retention, with skip rate and reports as "
@@ -43,7 +43,11 @@ DESIGN = (
     "encoder would rank better but cannot precompute item vectors, so with a budget of about 150 milliseconds per "
     "request I would keep it only for the final few dozen items. Streaming features keep the recent interaction "
     "sequence fresh within seconds. I would monitor watch time, skip rate, calibration per head, feature freshness "
-    "and keep a long-term holdout to catch slow decay in retention, and every change would go through an A/B test."
+    "and keep a long-term holdout to catch slow decay in retention, and every change would go through an A/B test. "
+    "For labels, a fast skip is a strong negative but a finish on a very short video is weak evidence, so completion "
+    "is weighted by duration bucket. Training runs daily on the last few weeks of logs, with sparse embeddings "
+    "updated online, because new videos and trends appear within hours and a stale model misses them. "
+    "Finally, I would review the feed with trust and safety before each launch."
 )
 REFERENCE = [
     "Metrics up front: watch time, completion and retention as goals, skip rate and reports as guardrails.",

@@ -179,7 +179,8 @@ def fit_coverage_threshold(scorer: OfflineScorer, data: Labelled) -> float:
         predicted = []
         for a, _ in items:
             content = [s for s in a.sentences if not s.excluded]
-            kp = np.stack([scorer._vectors[k] for k in a.reference])
+            vectors = scorer.fixed_vectors(a.reference)
+            kp = np.stack([vectors[k] for k in a.reference])
             matches = coverage.match(a.reference, kp, content, float(t))
             predicted.append(rubric_level(sum(m.covered for m in matches) / len(matches)))
         scores.append(cohen_kappa_score([g for _, g in items], predicted, weights="quadratic", labels=[1, 2, 3, 4]))

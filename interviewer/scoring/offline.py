@@ -9,6 +9,7 @@ are cached, so an evaluation run pays for each reference once.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 }
 GUARDS = ("empty", "gibberish", "no_substance", "dont_know", "off_topic")
 MAX_QUOTES = 3
+MAX_SENTENCES = 200  # ~4,000 words: beyond this an answer is not a spoken answer, and the rest is not read
 _CACHE_SIZE = 4096
 
 
@@ -83,25 +85,24 @@ class OfflineScorer:
         self.rubric = rubric if rubric is not None else _default_rubric()
         self._bank = bank
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # one scorer serves the app's worker threads
 
     # -- analysis -------------------------------------------------------------------------
     def analyse(self, item: ScoringInput) -> Analysis:
         spans = split_sentences(item.answer)
+        truncated = len(spans) > MAX_SENTENCES
+        spans = spans[:MAX_SENTENCES]
         reference = list(item.reference) or self._bank_key_points(item)
-        fixed = [item.question, *reference]
-        todo = [t for t in dict.fromkeys(fixed) if t not in self._vectors]
-        if todo:  # a separate call: the answer's vectors must not depend on what is cached
-            for text, vec in zip(todo, self.encoder.encode(todo), strict=True):
-                self._remember(text, vec)
+        fixed = self.fixed_vectors([item.question, *reference])
         vectors = self.encoder.encode([s.text for s in spans])
         sentences = label(spans, vectors, self.artifact, story=item.round == Round.behavioral)
-        q = self._vectors[item.question]
+        q = fixed[item.question]
         sentences = [
             replace(s, flags=(*s.flags, "echo")) if float(s.vector @ q) >= self.thresholds["echo"] else s
             for s in sentences
         ]
         content = [s for s in sentences if not s.excluded]
-        kp_vectors = np.stack([self._vectors[k] for k in reference]) if reference else np.zeros((0, 0))
+        kp_vectors = np.stack([fixed[k] for k in reference]) if reference else np.zeros((0, 0))
         matches = coverage.match(reference, kp_vectors, content, self.thresholds["coverage"]) if reference else []
         topic = work = 0.0
         if content:
@@ -114,20 +115,33 @@ class OfflineScorer:
         alt_windows = self.artifact.roles.predict_proba(windows)[:, alt].tolist() if len(windows) else []
         evidence = Evidence(sentences, matches, alt_windows)
         analysis.features = extract(evidence, story=item.round == Round.behavioral)
-        analysis.flags = self._flags(analysis)
+        analysis.flags = self._flags(analysis) + (["truncated"] if truncated else [])
         return analysis
 
-    def _remember(self, text: str, vec: np.ndarray) -> None:
-        self._vectors[text] = vec
-        while len(self._vectors) > _CACHE_SIZE:
-            self._vectors.popitem(last=False)
+    def fixed_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of the question and key points, cached: they recur across answers and runs.
+
+        Encoded in their own call, so an answer's vectors never depend on what happens to be cached
+        (the encoder pads per batch, and padding moves the last bits of a vector).
+        """
+        with self._lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        fresh = dict(zip(todo, self.encoder.encode(todo), strict=True)) if todo else {}
+        with self._lock:
+            for text, vec in fresh.items():
+                self._vectors[text] = vec
+            out = {t: fresh[t] if t in fresh else self._vectors[t] for t in texts}
+            while len(self._vectors) > _CACHE_SIZE:
+                self._vectors.popitem(last=False)
+        return out
 
     def _bank_key_points(self, item: ScoringInput) -> list[str]:
         """Without a reference, the question's own key points when it is a bank question."""
         if self._bank is None:
             return []
-        if callable(self._bank):
-            self._bank = self._bank()
+        with self._lock:
+            if callable(self._bank):
+                self._bank = self._bank()
         if item.question_id and item.question_id in self._bank:
             return list(self._bank.get(item.question_id).key_points)
         wanted = " ".join(item.question.split()).lower()
@@ -175,7 +189,7 @@ class OfflineScorer:
         """The same scorer with other per-dimension models (cross-validation folds, experiments)."""
         artifact = replace(self.artifact, dimensions=models, thresholds=thresholds or self.artifact.thresholds)
         clone = OfflineScorer(self.encoder, artifact, self.rubric, self._bank)
-        clone._vectors = self._vectors
+        clone._vectors, clone._lock = self._vectors, self._lock
         return clone
 
     def score_dimension(self, dim: str, a: Analysis) -> DimensionScore:
