@@ -6,11 +6,21 @@ Authors edit these files by hand, so every problem is reported as ``<file>: <wha
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
+
+
+def sha256_file(path: Path) -> str:
+    """Hex digest of a (possibly large) file, read in 1 MiB chunks: model files are checked at load."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def read_yaml(path: Path) -> tuple[Any, str | None]:

@@ -7,7 +7,6 @@ produce quietly different vectors that corrupt an index.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from langchain_core.embeddings import Embeddings as LCEmbeddings
 
 from interviewer.config import Settings, get_settings
+from interviewer.datafiles import sha256_file
 from interviewer.errors import InterviewerError
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -38,18 +38,10 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _check(path: Path, expected: str, what: str) -> None:
     if not path.is_file():
         raise InterviewerError(f"{what} not found at {path}; reinstall with the set-up command")
-    actual = _sha256(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise InterviewerError(f"{what} at {path} has sha256 {actual}, expected {expected}: corrupt or replaced")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.datafiles import sha256_file
 from interviewer.errors import InterviewerError
 from interviewer.voice import models
 
@@ -31,7 +32,7 @@ def test_a_model_changed_behind_our_back_is_rebuilt(tmp_path: Path) -> None:
         f.truncate(1000)
     models.whisper_model_dir(tmp_path)
     assert model.stat().st_size == models.WHISPER_SIZE
-    assert models.sha256(model) == models.WHISPER_SHA256
+    assert sha256_file(model) == models.WHISPER_SHA256
 
 
 def test_a_wrong_checksum_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

