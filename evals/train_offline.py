@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import yaml
-from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 
 from interviewer.embeddings import Encoder, get_encoder
@@ -45,35 +44,6 @@ def fit_roles(prototypes: dict[str, list[str]], encoder: Encoder) -> RoleModel:
     clf.fit(x, y)
     work = x[np.array([labels[i] != "filler" for i in y])].mean(axis=0)
     return RoleModel(tuple(labels), clf.coef_, clf.intercept_, work / np.linalg.norm(work))
-
-
-def fit_ordinal(
-    x: np.ndarray, y: np.ndarray, signs: Sequence[int], l2: float = ORDINAL_L2
-) -> tuple[np.ndarray, np.ndarray]:
-    """Proportional-odds logistic regression with sign-constrained weights (L-BFGS-B bounds).
-
-    Cut points are parametrised as c1, c1 + exp(d2), ... so they stay ordered.
-    """
-    n, k = x.shape
-
-    def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        w, c = theta[:k], theta[k:]
-        cuts = np.cumsum(np.concatenate([[c[0]], np.exp(c[1:])]))
-        return w, cuts
-
-    def nll(theta: np.ndarray) -> float:
-        w, cuts = unpack(theta)
-        s = x @ w
-        cdf = 1 / (1 + np.exp(-(cuts[None, :] - s[:, None])))
-        cum = np.concatenate([np.zeros((n, 1)), cdf, np.ones((n, 1))], axis=1)
-        p = np.clip(cum[np.arange(n), y] - cum[np.arange(n), y - 1], 1e-9, 1)
-        return float(-np.log(p).sum() + l2 * (w @ w))
-
-    bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in signs]
-    bounds += [(None, None)] * 3
-    theta0 = np.concatenate([np.zeros(k), [-1.0, 0.0, 0.0]])
-    res = minimize(nll, theta0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000})
-    return unpack(res.x)
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -107,10 +77,7 @@ def fit_dimensions(data: Labelled) -> dict[str, OrdinalModel]:
             continue
         x = np.array([[f[n] for n in names] for f, _ in rows], dtype=np.float64)
         y = np.array([y for _, y in rows])
-        mean, scale = x.mean(axis=0), x.std(axis=0)
-        scale[scale < 1e-6] = 1.0
-        w, cuts = fit_ordinal((x - mean) / scale, y, [SIGNS[n] for n in names])
-        dims[key] = OrdinalModel(tuple(names), mean, scale, w, cuts)
+        dims[key] = OrdinalModel.fit(tuple(names), x, y, [SIGNS[n] for n in names], l2=ORDINAL_L2)
     return dims
 
 

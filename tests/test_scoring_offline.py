@@ -230,3 +230,27 @@ def test_segment_labels_story_parts_and_flags() -> None:
     assert by_text["I learned"].star is StarPart.reflection
     assert by_text["I would"].role is Role.hypothetical and "hypothetical" in by_text["I would"].flags
     assert by_text["Everyone was"].star is None  # a feel-good ending is not a result
+
+
+def test_bank_questions_supply_their_own_key_points() -> None:
+    from interviewer.bank import load_bank
+    from interviewer.config import PROJECT_ROOT
+
+    bank = load_bank(PROJECT_ROOT / "knowledge")
+    question = next(q for q in bank.by_round("ml_design") if q.key_points)
+    scorer = OfflineScorer(bank=lambda: bank)
+    answer = " ".join(question.key_points[:3])
+    by_text = scorer.assess(ScoringInput(round="ml_design", question=question.text, answer=answer))
+    by_id = scorer.assess(
+        ScoringInput(round="ml_design", question="(asked aloud)", question_id=question.id, answer=answer)
+    )
+    for a in (by_text, by_id):
+        assert [k.key_point for k in a.key_points] == list(question.key_points)
+        assert a.scores["coverage"].level is not None
+
+
+def test_very_long_answers_are_cut_and_flagged(scorer: OfflineScorer) -> None:
+    answer = " ".join(f"I tuned parameter number {i} of the ranking model." for i in range(260))
+    a = assess(scorer, answer)
+    assert "truncated" in a.flags
+    assert all(s.level in (None, 1, 2, 3, 4) for s in a.scores.values())

@@ -8,6 +8,7 @@ review, and cannot execute code. ``evals/train_offline.py`` writes it determinis
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,38 @@ class OrdinalModel:
 
     def level(self, s: float) -> int:
         return 1 + int(np.sum(s > self.cuts))
+
+    @classmethod
+    def fit(
+        cls, features: tuple[str, ...], x: np.ndarray, y: np.ndarray, signs: Sequence[int], l2: float = 1.0
+    ) -> OrdinalModel:
+        """Maximum-likelihood fit with a ridge penalty and sign-constrained weights (L-BFGS-B bounds).
+
+        Features are standardised first; cut points are parametrised as c1, c1 + exp(d2), ... so
+        they stay ordered. Deterministic: fixed start, no randomness.
+        """
+        from scipy.optimize import minimize
+
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale < 1e-6] = 1.0
+        z = (x - mean) / scale
+        n, k = z.shape
+
+        def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return theta[:k], np.cumsum(np.concatenate([[theta[k]], np.exp(theta[k + 1 :])]))
+
+        def nll(theta: np.ndarray) -> float:
+            w, cuts = unpack(theta)
+            cdf = 1 / (1 + np.exp(-(cuts[None, :] - (z @ w)[:, None])))
+            cum = np.concatenate([np.zeros((n, 1)), cdf, np.ones((n, 1))], axis=1)
+            p = np.clip(cum[np.arange(n), y] - cum[np.arange(n), y - 1], 1e-9, 1)
+            return float(-np.log(p).sum() + l2 * (w @ w))
+
+        bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in signs] + [(None, None)] * 3
+        theta0 = np.concatenate([np.zeros(k), [-1.0, 0.0, 0.0]])
+        res = minimize(nll, theta0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 2000})
+        w, cuts = unpack(res.x)
+        return cls(features, mean, scale, w, cuts)
 
     def contributions(self, x: dict[str, float]) -> dict[str, float]:
         """Each feature's share of the score relative to an average answer: what to explain."""
