@@ -254,3 +254,12 @@ def test_very_long_answers_are_cut_and_flagged(scorer: OfflineScorer) -> None:
     a = assess(scorer, answer)
     assert "truncated" in a.flags
     assert all(s.level in (None, 1, 2, 3, 4) for s in a.scores.values())
+
+
+def test_rationale_and_missing_speak_the_rubric(scorer: OfflineScorer) -> None:
+    a = assess(scorer, STORY)
+    star = a.scores["star"].rationale
+    assert "situation" in star and "has_" not in star  # plain words, not feature names
+    weak = assess(scorer, "We built a new ranking model and it went really well. Everyone was happy.")
+    assert weak.scores["impact"].level == 1
+    assert "outcome" in weak.scores["impact"].missing or "result" in weak.scores["impact"].missing

@@ -174,7 +174,7 @@ def found_text(dim: str, f: dict[str, float], covered: int = 0, total: int = 0) 
             parts.append('"trade-offs" mentioned without any named')
     elif dim == "star":
         present = [
-            k
+            name
             for k, name in (
                 ("has_situation", "situation"),
                 ("has_task", "task"),
