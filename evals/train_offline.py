@@ -175,7 +175,9 @@ class MemoEncoder:
 def version_digest(train_path: Path) -> str:
     """Changes whenever anything that shapes the parameters does: code, prototypes, data."""
     digest = hashlib.sha256()
-    parts = [PROTOTYPES, Path(__file__), train_path, *sorted((ROOT / "interviewer" / "scoring").glob("*.py"))]
+    code = ROOT / "interviewer" / "scoring"
+    modules = ("segment", "cues", "evidence", "coverage", "features", "guards", "model", "offline")
+    parts = [PROTOTYPES, Path(__file__), train_path, *(code / f"{m}.py" for m in modules)]
     for part in parts:
         if part.is_file():
             digest.update(part.read_bytes())
