@@ -13,6 +13,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+# libyaml's loader parses the 500-question bank about 10x faster than the pure-Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def sha256_file(path: Path) -> str:
     """Hex digest of a (possibly large) file, read in 1 MiB chunks: model files are checked at load."""
@@ -32,7 +35,7 @@ def read_yaml(path: Path) -> tuple[Any, str | None]:
     except OSError as e:
         return None, f"{path}: cannot read ({e.strerror})"
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
