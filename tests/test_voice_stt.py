@@ -119,7 +119,11 @@ def test_transcribe_command_prints_json(
     assert isinstance(data["text"], str) and data["text"]
     assert data["duration_s"] == pytest.approx(5.0, abs=0.01)
     assert any("trimmed to the first 5 s" in n for n in data["notes"])
-    assert ANSWER_B.lower().startswith(" ".join(data["text"].lower().split()[:3]))
+    # The clip is cut mid-sentence, so compare with the same number of words from the answer's start;
+    # whisper may mishear a word at the cut ("a transformer uses" -> "at transformer, use").
+    heard = data["text"].split()
+    reference = " ".join(ANSWER_B.split()[: len(heard)])
+    assert word_error_rate(reference, data["text"]) <= 0.35, (reference, data["text"])
     assert data["delivery"]["words"] > 5 and data["delivery"]["words_per_minute"] > 60
 
 
