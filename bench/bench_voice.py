@@ -147,7 +147,7 @@ def run() -> list[dict[str, Any]]:
                 marks[type(frame).__name__].append(frame.created)
 
         result = run_voice_interview(
-            RealTimeMic(audio), MemorySink(), stt, tts, lambda answer: [next(replies)],
+            RealTimeMic(audio), MemorySink(), stt, tts, lambda answer, spoken: [next(replies)],
             turns=TurnConfig(silence_s=3.0), max_answers=5, on_frame=mark,
         )  # fmt: skip
         lat = [x * 1000 for x in result.latencies_s]

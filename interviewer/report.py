@@ -3,7 +3,9 @@
 Built from the saved turns alone (each answer turn carries the assessment of the answers so
 far), so an unfinished or resumed session has a report too, and the report of a finished one
 reads the same however the personas or scorer change later. Every score names the engine that
-produced it and every fallback is listed: a reader can always tell what judged what.
+produced it and every fallback is listed: a reader can always tell what judged what. Spoken
+answers add a delivery section (pace, filler words, pauses, talk time) from what was saved with
+each answer turn.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from interviewer.bank import Bank, Question
 from interviewer.followup import NO_ATTEMPT_FLAGS
 from interviewer.scoring.types import Assessment
 from interviewer.store import SessionInfo, Turn
+from interviewer.voice.delivery import DeliveryMetrics, SessionDelivery, SpokenAnswer, summarize
 
 SIGNALS = ("Strong No Hire", "No Hire", "Hire", "Strong Hire")
+#: The signal of a round whose every answer was an uncertain transcript: nothing to judge.
+NOT_SCORED = "Not scored"
 #: The average level each signal needs at strictness 3; each strictness step moves them by 0.1.
 SIGNAL_FLOORS = (0.0, 1.75, 2.75, 3.5)
 HINT_COST = 0.15
@@ -63,6 +68,7 @@ class QuestionReport(BaseModel):
     engine: str
     fallback_reason: str | None = None
     outline: list[str] = Field(default_factory=list, description="model-answer outline, after a weak answer")
+    uncertain: bool = Field(default=False, description="levels withheld: only an uncorrected, doubtful transcript")
 
 
 class DimensionSummary(BaseModel):
@@ -92,6 +98,25 @@ class RoundReport(BaseModel):
     minutes_budget: float
 
 
+class AnswerDelivery(BaseModel):
+    """One spoken answer's delivery, as the report lists it."""
+
+    seq: int
+    stage: int
+    question_id: str
+    metrics: DeliveryMetrics
+    stt_engine: str
+    confidence: float | None
+    low_confidence: bool
+    corrected: bool
+
+
+class DeliveryReport(BaseModel):
+    answers: list[AnswerDelivery]
+    summary: SessionDelivery
+    typed_answers: int = Field(description="answers of the session that were typed, not spoken")
+
+
 class Report(BaseModel):
     session_id: str
     title: str
@@ -103,6 +128,7 @@ class Report(BaseModel):
     engines: dict[str, list[str]]
     fallbacks: list[str]
     hints: int
+    delivery: DeliveryReport | None = Field(default=None, description="only when some answers were spoken")
 
 
 @cache
@@ -145,6 +171,40 @@ def build_report(info: SessionInfo, turns: list[Turn], bank: Bank | None = None)
         engines={k: sorted(v) for k, v in engines.items()},
         fallbacks=fallbacks,
         hints=sum(r.hints for r in rounds),
+        delivery=delivery(turns),
+    )
+
+
+def delivery(turns: list[Turn]) -> DeliveryReport | None:
+    """The delivery of the spoken answers, or None for a typed session."""
+    answers = [t for t in turns if t.role == "candidate" and t.kind == "answer"]
+    spoken = []
+    for t in answers:
+        raw = t.notes.get("speech")
+        if not raw:
+            continue
+        try:
+            s = SpokenAnswer.model_validate(raw)
+        except ValueError:  # a damaged note must not hide the report
+            continue
+        spoken.append(
+            AnswerDelivery(
+                seq=t.seq,
+                stage=t.stage,
+                question_id=t.question_id,
+                metrics=s.delivery,
+                stt_engine=s.stt_engine,
+                confidence=s.confidence,
+                low_confidence=s.low_confidence,
+                corrected=s.corrected,
+            )
+        )
+    if not spoken:
+        return None
+    return DeliveryReport(
+        answers=spoken,
+        summary=summarize([a.metrics for a in spoken]),
+        typed_answers=len(answers) - len(spoken),
     )
 
 
@@ -212,9 +272,10 @@ def _question(qid: str, turns: list[Turn], bank: Bank | None, names: dict[str, s
     levels = [s.level for s in scores if s.level is not None]
     flags = list(a.flags) if a else []
     attempted = bool(answers) and bool(levels) and not NO_ATTEMPT_FLAGS & set(flags)
+    uncertain = "uncertain_transcript" in flags and not levels
     mean_level = round(mean(levels), 2) if levels else None
     skipped = any(t.kind == "skip" for t in turns)
-    weak = (
+    weak = not uncertain and (
         not attempted
         or (mean_level is not None and mean_level <= WEAK_LEVEL)
         or bool(a and a.key_points and len(a.missed) > len(a.key_points) / 2)
@@ -248,14 +309,23 @@ def _question(qid: str, turns: list[Turn], bank: Bank | None, names: dict[str, s
         engine=a.engine if a else "none",
         fallback_reason=a.fallback_reason if a else None,
         outline=outline,
+        uncertain=uncertain,
     )
 
 
 def hire_signal(
     questions: list[QuestionReport], dims: list[DimensionSummary], hints: int, strictness: int
 ) -> tuple[str, float | None, list[str]]:
-    """Strong No Hire .. Strong Hire from the average level, with the reasons that decided it."""
-    values = [q.mean_level if q.attempted and q.mean_level is not None else 1.0 for q in questions]
+    """Strong No Hire .. Strong Hire from the average level, with the reasons that decided it.
+
+    A question heard only as an uncertain transcript counts neither way: the candidate may have
+    answered it well, and the signal must not guess.
+    """
+    unheard = sum(1 for q in questions if q.uncertain)
+    counted = [q for q in questions if not q.uncertain]
+    values = [q.mean_level if q.attempted and q.mean_level is not None else 1.0 for q in counted]
+    if not values and unheard:
+        return NOT_SCORED, None, [f"{unheard} answer(s) heard too poorly to score; repeat or correct them"]
     if not values:
         return SIGNALS[0], None, ["no question was answered"]
     score = mean(values) - HINT_COST * hints
@@ -271,9 +341,14 @@ def hire_signal(
     if ranked:
         low, high = ranked[0], ranked[-1]
         reasons.append(f"weakest: {low.name} ({low.mean:.1f}); strongest: {high.name} ({high.mean:.1f})")
-    unattempted = sum(1 for q in questions if not q.attempted)
+    unattempted = sum(1 for q in counted if not q.attempted)
     if unattempted:
         reasons.append(f"{unattempted} question(s) skipped or not attempted (counted as level 1)")
+    if unheard:
+        reasons.append(
+            f"{unheard} question(s) not counted: the speech recognition was uncertain and the transcript "
+            "was not corrected"
+        )
     if hints:
         reasons.append(f"{hints} hint(s) used (-{HINT_COST} each)")
     injected = sum(1 for q in questions if "injection" in q.flags)
@@ -307,7 +382,7 @@ def improvements(rounds: list[RoundReport], names: dict[str, str], n: int = 3) -
     hints = sum(r.hints for r in rounds)
     if hints:
         weighted.append((1.0 * hints, f"Answer without hints: you asked for {hints}, and each costs the signal."))
-    skipped = sum(1 for r in rounds for q in r.questions if not q.attempted)
+    skipped = sum(1 for r in rounds for q in r.questions if not q.attempted and not q.uncertain)
     if skipped:
         text = f"Attempt every question ({skipped} skipped or not attempted): reason aloud from what you know."
         weighted.append((2.5 * skipped, text))

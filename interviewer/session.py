@@ -13,6 +13,10 @@ Callers (the terminal, the Gradio app, the voice loop) use :class:`Interview`::
         print(chunk, end="")
     iv.hint(); iv.repeat(); iv.skip(); iv.state; iv.end()
     Interview.resume(session_id)
+
+A spoken answer comes with a :class:`~interviewer.voice.delivery.SpokenAnswer` (``answer(text,
+speech=...)``): its delivery is saved with the turn for the report, and a transcript that was
+uncertain and not corrected is kept out of the scores instead of judged as clean.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -48,6 +52,9 @@ from interviewer.retrieval import Hit
 from interviewer.rounds import Phase, Stage, load_scripts, plan_stages
 from interviewer.scoring.types import Assessment, DimensionScore, Scorer, ScoringInput
 from interviewer.store import Store, Turn, open_store
+
+if TYPE_CHECKING:
+    from interviewer.voice.delivery import SpokenAnswer
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +279,7 @@ class Interview:
         )
         self.progress = Progress(stages)
         self._answers: list[str] = []  # the candidate's answers to the current question
+        self._uncertain: list[str] = []  # why each of them is an unconfirmed transcript ("" if it is not)
         self._assessment: Assessment | None = None
         self._pending: Reply | None = None
         self._last_turns: list[Turn] = []
@@ -390,13 +398,21 @@ class Interview:
             return Reply(iter([self.repeat()]), eager=True)
         return self._reply()
 
-    def answer(self, text: str) -> Reply:
+    def answer(self, text: str, *, speech: SpokenAnswer | None = None) -> Reply:
+        """Record and score an answer, and return the interviewer's next message.
+
+        ``speech`` says how a spoken answer was heard: its delivery goes into the report, and
+        if its transcript was uncertain and not corrected, it is not scored as if it were clean.
+        """
         self._drain()
         self._expect_answer()
         text = clean_text(text)
         if len(text) > MAX_ANSWER_CHARS:
             raise InputError(f"the answer is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}")
-        turn = self._save(Turn(role="candidate", kind="answer", text=text, question_id=self.progress.question or ""))
+        notes = {"speech": speech.model_dump(mode="json")} if speech is not None else {}
+        turn = self._save(
+            Turn(role="candidate", kind="answer", text=text, question_id=self.progress.question or "", notes=notes)
+        )
         self._score_turn(turn)
         return self._reply()
 
@@ -558,9 +574,10 @@ class Interview:
                 self._last_turns = []
             self._last_turns.append(turn)
         if turn.kind == "question":
-            self._answers, self._assessment = [], None
+            self._answers, self._uncertain, self._assessment = [], [], None
         if turn.role == "candidate" and turn.kind == "answer":
             self._answers.append(turn.text)
+            self._uncertain.append(uncertain_transcript(turn.notes))
             if turn.scores is not None:
                 self._assessment = Assessment.model_validate(turn.scores)
         self.progress.apply(turn)
@@ -571,11 +588,26 @@ class Interview:
     # --- scoring
 
     def _score_turn(self, turn: Turn) -> None:
+        """Score the answers to the current question so far.
+
+        Uncertain transcripts are left out when a clean answer exists; when there is none, the
+        scorer reads them (the follow-up still needs to know what was covered) but every level
+        is withheld, so no score rests on words the candidate may not have said.
+        """
         question = self._question()
-        answers = "\n\n".join(a for a in self._answers if a)
-        assessment = self._assess(question, answers)
+        clean = [a for a, why in zip(self._answers, self._uncertain, strict=True) if a and not why]
+        doubts = [why for why in self._uncertain if why]
+        if clean or not doubts:
+            assessment = self._assess(question, "\n\n".join(clean))
+            if doubts:
+                flags = [*assessment.flags, "uncertain_transcript_excluded"]
+                assessment = assessment.model_copy(update={"flags": flags})
+        else:
+            heard = "\n\n".join(a for a in self._answers if a)
+            assessment = withhold_levels(self._assess(question, heard), doubts[-1])
         self._assessment = assessment
         notes = {
+            **turn.notes,
             "flags": assessment.flags,
             "covered": [k.index for k in assessment.covered],
             "missed": [k.index for k in assessment.missed],
@@ -809,6 +841,33 @@ def _stage_facts(stage: Stage) -> dict[str, Any]:
         "minutes": stage.minutes,
         "max_turns": stage.script.max_turns,
     }
+
+
+def uncertain_transcript(notes: dict[str, Any]) -> str:
+    """Why a saved answer is an unconfirmed, doubtful transcript, or "" when it is not."""
+    speech = notes.get("speech") or {}
+    if not speech.get("low_confidence") or speech.get("corrected"):
+        return ""
+    confidence = speech.get("confidence")
+    how = f"mean word probability {confidence:.2f}" if isinstance(confidence, int | float) else "low confidence"
+    return f"the speech recognition was uncertain ({how}) and the transcript was not corrected"
+
+
+def withhold_levels(assessment: Assessment, why: str) -> Assessment:
+    """The assessment with every level withheld: abstentions that say what they would have been."""
+    scores = {
+        d: s.model_copy(
+            update={
+                "level": None,
+                "evidence": [],
+                "rationale": f"abstained: {why}"
+                + (f"; on the words as heard it would be level {s.level}" if s.level is not None else ""),
+                "missing": "repeat the answer clearly, or correct the transcript before sending it",
+            }
+        )
+        for d, s in assessment.scores.items()
+    }
+    return assessment.model_copy(update={"scores": scores, "flags": [*assessment.flags, "uncertain_transcript"]})
 
 
 def default_scorer(settings: Settings | None = None) -> Scorer:

@@ -9,11 +9,12 @@ import gradio as gr
 import pytest
 
 from interviewer.config import Settings
-from interviewer.report import DimensionSummary, QuestionReport, Report, RoundReport
+from interviewer.report import DeliveryReport, DimensionSummary, QuestionReport, Report, RoundReport
 from interviewer.ui.app import create_app
 from interviewer.ui.context import AppContext
-from interviewer.ui.history import dimension_series, weakest_topics
+from interviewer.ui.history import delivery_series, dimension_series, weakest_topics
 from interviewer.ui.testing import drain, handler, is_skip
+from interviewer.voice.delivery import SessionDelivery
 
 ANSWER = (
     "I owned the ranking migration. I chose a two-tower model over item-to-item because fresh videos need "
@@ -38,12 +39,13 @@ def interview(demo: gr.Blocks, prefs: dict | None = None, finish: bool = True) -
 
 def test_history_lists_this_browsers_sessions_with_progress_and_a_drill(demo: gr.Blocks) -> None:
     refresh = handler(demo, "history_refresh")
-    rows, figure, weak, pick, drill, note = refresh(None, False)
+    rows, figure, speech, weak, pick, drill, note = refresh(None, False)
     assert rows == [] and "No sessions yet" in note
+    assert "no spoken answers yet" in speech.axes[0].texts[0].get_text()
 
     first, prefs = interview(demo)
     second, prefs = interview(demo, prefs, finish=False)  # unfinished sessions count too
-    rows, figure, weak, pick, drill, note = refresh(prefs, False)
+    rows, figure, speech, weak, pick, drill, note = refresh(prefs, False)
     assert [r[1] for r in rows] == [second.iv.session_id, first.iv.session_id]
     assert [r[3] for r in rows] == ["active", "finished"]
     assert figure.axes
@@ -114,3 +116,27 @@ def test_series_and_weakest_topics_are_computed_from_reports() -> None:
     assert [v for _, v in series["star"]] == [3.0, 2.0]
     weak = weakest_topics(items)  # type: ignore[arg-type]
     assert [(w.topic, w.n, w.average) for w in weak] == [("conflict", 2, 1.25), ("ownership", 1, 3.5)]
+
+
+def test_delivery_trend_has_a_point_per_spoken_session() -> None:
+    class Info:
+        def __init__(self, r: Report) -> None:
+            self.created_at = r.created_at
+
+    def spoken(day: int, wpm: float | None, fpm: float | None) -> Report:
+        summary = SessionDelivery(
+            answers=1, words=100, talk_time_s=40.0, words_per_minute=wpm, fillers={}, filler_count=0,
+            fillers_per_minute=fpm, long_pauses=0, longest_pause_s=0.0, notes=[],
+        )  # fmt: skip
+        r = _report(day, {"impact": 3.0}, "conflict", 3.0)
+        return r.model_copy(update={"delivery": DeliveryReport(answers=[], summary=summary, typed_answers=0)})
+
+    reports = [spoken(1, 190.0, 8.0), _report(2, {"impact": 3.0}, "conflict", 3.0), spoken(3, 150.0, 2.5)]
+    series = delivery_series([(Info(r), r) for r in reports])  # type: ignore[arg-type]
+    assert [v for _, v in series["words per minute"]] == [190.0, 150.0]  # the typed session has no point
+    assert [v for _, v in series["filler words per minute"]] == [8.0, 2.5]
+    from interviewer.ui.charts import delivery_trend
+
+    figure = delivery_trend(series)
+    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_visible()]
+    assert titles == ["words per minute", "filler words per minute"]

@@ -17,7 +17,7 @@ import pytest
 from interviewer.config import Settings
 from interviewer.ui.app import create_app
 from interviewer.ui.context import AppContext
-from interviewer.ui.testing import handler, is_skip
+from interviewer.ui.testing import drain, handler, is_skip
 from interviewer.ui.voice import SPEECH_DIR, voice_problem
 
 pytestmark = pytest.mark.voice
@@ -49,6 +49,67 @@ def test_a_recording_goes_into_the_answer_box_to_be_checked(demo: gr.Blocks, tmp
     text, status = transcribe(str(wav), "First, some context.", PREFS, None)
     assert text.startswith("First, some context. ") and "pipeline" in text.lower()
     assert "words/min" in status and "whisper" in status
+
+
+def natural(tmp_path: Path, text: str) -> Path:
+    """Speech from the Piper voice: clear enough that recognition is confident (espeak is not)."""
+    import soundfile as sf
+
+    from interviewer.voice.tts import PiperTTS, synthesize_to_array
+
+    samples, rate = synthesize_to_array(PiperTTS(), text)
+    wav = tmp_path / "natural.wav"
+    sf.write(wav, samples, rate)
+    return wav
+
+
+def test_a_spoken_answer_is_sent_with_its_delivery(demo: gr.Blocks, tmp_path: Path) -> None:
+    """The browser voice path end to end: a WAV uploaded, transcribed, checked, sent; the answer turn
+    keeps how it was said, and the scorecard shows the delivery."""
+    out = handler(demo, "interview_start")("Single round", "behavioral", "", "MLE3", [], "", False, PREFS, None)
+    live = out[0]
+    transcribe = handler(demo, "transcribe")
+    wav = natural(tmp_path, "I owned the retraining pipeline, so latency fell from ninety to forty milliseconds.")
+    text, status = transcribe(str(wav), "", PREFS, None, live)
+    assert "retraining pipeline" in text.lower() and "low confidence" not in status
+    assert live.speech is not None and live.speech.question_id == live.iv.state.question_id
+
+    drain(handler(demo, "interview_answer")(live, text))
+    assert live.speech is None  # used once
+    answer = next(t for t in live.iv.transcript() if t.kind == "answer")
+    speech = answer.notes["speech"]
+    assert speech["stt_engine"].startswith("whisper") and speech["heard"] == text
+    assert not speech["corrected"] and not speech["low_confidence"]
+    assert speech["delivery"]["words"] >= 12 and 80 < speech["delivery"]["words_per_minute"] < 260
+    assert answer.scores is not None and "uncertain_transcript" not in answer.scores["flags"]
+
+    # A second answer: the transcript is corrected before it is sent, and that is recorded.
+    text, _ = transcribe(str(wav), "", PREFS, None, live)
+    drain(handler(demo, "interview_answer")(live, text + " It was a shared project."))
+    second = [t for t in live.iv.transcript() if t.kind == "answer"][1]
+    assert second.notes["speech"]["corrected"]
+
+    from interviewer.report import Report
+    from interviewer.ui.scorecard import summary_html
+
+    report = Report.model_validate(live.iv.end())
+    assert report.delivery is not None and len(report.delivery.answers) == 2
+    assert "Delivery of the spoken answers" in summary_html(report)
+
+
+def test_an_uncertain_transcript_sent_unchanged_is_not_clean() -> None:
+    from interviewer.ui.voice import PendingSpeech, spoken_for
+    from interviewer.voice.testing import transcript_of
+
+    heard = transcript_of("the lost function was cross and trophy", confidence=0.4, low_confidence=True)
+    pending = PendingSpeech("q1", heard, heard.text)
+    assert spoken_for(pending, "q1", heard.text).uncertain  # type: ignore[union-attr]
+    assert not spoken_for(pending, "q1", "the loss function was cross entropy").uncertain  # type: ignore[union-attr]
+    assert spoken_for(pending, "q2", heard.text) is None  # a recording for another question is stale
+    # two recordings for one answer: one transcript on one clock; an edit in between is a correction
+    both = pending.add(transcript_of("and we tuned it"), heard.text + " edited", heard.text + " edited and we tuned it")
+    assert both.edited and both.transcript.words[-1].start > heard.duration_s
+    assert not spoken_for(both, "q1", heard.text + " edited and we tuned it").uncertain  # type: ignore[union-attr]
 
 
 def test_silence_and_non_audio_files_are_messages(demo: gr.Blocks, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from interviewer.voice.delivery import DeliveryMetrics, count_fillers, measure, summarize
+from interviewer.voice.delivery import DeliveryMetrics, count_fillers, measure, spoken_answer, summarize
 from interviewer.voice.testing import transcript_of
 from interviewer.voice.transcript import Transcript, Word
 
@@ -96,3 +96,16 @@ def test_metrics_serialise_for_reports() -> None:
     back = DeliveryMetrics.model_validate(json.loads(m.model_dump_json()))
     assert back == m
     assert back.fillers == {"so": 1, "um": 1}
+
+
+def test_a_spoken_answer_knows_whether_it_was_corrected() -> None:
+    heard = transcript_of("we used a two tower model", confidence=0.5, low_confidence=True)
+    unchanged = spoken_answer(heard, sent="  we used a  two tower model ")  # whitespace is not a correction
+    assert unchanged.low_confidence and not unchanged.corrected and unchanged.uncertain
+    fixed = spoken_answer(heard, sent="we used a two-tower model")
+    assert fixed.corrected and not fixed.uncertain and fixed.heard == heard.text
+    # the browser shows the transcript after text already in the box: compare with what was shown
+    shown = "Context first. we used a two tower model"
+    assert not spoken_answer(heard, sent=shown, shown=shown).corrected
+    clear = spoken_answer(transcript_of("we used a two tower model"))
+    assert not clear.uncertain and clear.delivery.words == 6 and clear.stt_engine == "fake"

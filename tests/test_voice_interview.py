@@ -77,4 +77,11 @@ def test_spoken_answers_reach_the_engine_and_its_replies_are_spoken(
     assert turns[0].role == "interviewer" and tts.spoken[0] in turns[0].text
     assert [a.transcript.text for a in result.answers] == [STORY, FOLLOW_UP]
     assert source.paused == 3  # deaf while the opening and both replies played
+    # how each answer was said is saved with it, and the report has a delivery section
+    saved = [t.notes["speech"] for t in turns if t.role == "candidate"]
+    assert [s["delivery"]["words"] for s in saved] == [len(STORY.split()), len(FOLLOW_UP.split())]
+    assert all(s["stt_engine"] == "fake" and not s["low_confidence"] for s in saved)
+    report = interview.report()
+    assert report["delivery"]["summary"]["answers"] == 2
+    assert report["delivery"]["summary"]["words"] == result.delivery.words
     assert conversation.session_id == interview.session_id

@@ -132,6 +132,8 @@ def test_responder_streams_the_engine_reply_as_sentences() -> None:
         "Think about drift.",
     ]
     assert replies.answers == ["I would use a ranking model"]
+    spoken = replies.spoken[0]
+    assert spoken is not None and spoken.delivery.words == 6 and spoken.confidence == 0.95 and not spoken.uncertain
 
 
 def test_speech_synthesises_each_sentence_as_it_arrives_and_marks_the_first_audio() -> None:

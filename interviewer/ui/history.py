@@ -1,4 +1,5 @@
-"""History and progress: past sessions, each dimension over time, the weakest topics, and a drill.
+"""History and progress: past sessions, each dimension over time, delivery of spoken answers over
+time, the weakest topics, and a drill.
 
 Reports are rebuilt from saved turns for unfinished sessions, so an interrupted session counts
 too. By default a browser sees the sessions it started (kept in its ``BrowserState``); the
@@ -18,7 +19,7 @@ import gradio as gr
 from interviewer.errors import InputError
 
 from . import scorecard
-from .charts import progress
+from .charts import delivery_trend, progress
 from .context import AppContext
 from .engines import scorer_for
 from .notify import guarded
@@ -91,13 +92,27 @@ def dimension_series(items: list[tuple[SessionInfo, Report]]) -> dict[str, list[
     return dict(series)
 
 
+def delivery_series(items: list[tuple[SessionInfo, Report]]) -> dict[str, list[tuple[datetime, float]]]:
+    """Words per minute and filler words per minute, one point per session with spoken answers."""
+    series: dict[str, list[tuple[datetime, float]]] = {"words per minute": [], "filler words per minute": []}
+    for info, r in items:
+        if r.delivery is None:
+            continue
+        d = r.delivery.summary
+        if d.words_per_minute is not None:
+            series["words per minute"].append((info.created_at, d.words_per_minute))
+        if d.fillers_per_minute is not None:
+            series["filler words per minute"].append((info.created_at, d.fillers_per_minute))
+    return series
+
+
 def weakest_topics(items: list[tuple[SessionInfo, Report]], n: int = 5) -> list[TopicScore]:
     """Topics by their average level, lowest first; unanswered questions count as level 1."""
     levels: dict[tuple[str, str], list[float]] = defaultdict(list)
     for _, r in items:
         for rd in r.rounds:
             for q in rd.questions:
-                if not q.topic:
+                if not q.topic or q.uncertain:
                     continue
                 value = q.mean_level if q.attempted and q.mean_level is not None else 1.0
                 levels[(q.topic, rd.round)].append(value)
@@ -121,6 +136,7 @@ class HistoryView:
         return (
             session_rows(items),
             progress(dimension_series(items)),
+            delivery_trend(delivery_series(items)),
             [[w.topic, w.round, w.n, w.average] for w in weak],
             gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
             gr.Dropdown(choices=drill, value=drill[0][1] if drill else None),
@@ -215,6 +231,12 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, tab: gr.Tab) -
             plot = gr.Plot(show_label=False)
         with gr.Column(scale=2):
             weak = gr.Dataframe(headers=TOPIC_COLUMNS, label="Weakest topics", interactive=False)
+    with gr.Accordion("Delivery over time (spoken answers)", open=False):
+        gr.HTML(
+            "<p class='iv-muted'>Session averages over spoken answers: pace (the shaded band is a comfortable "
+            "110-180 words/min) and filler words per minute.</p>"
+        )
+        speech = gr.Plot(show_label=False, elem_id="history-delivery")
     with gr.Accordion("Open a session's scorecard", open=False):
         pick = gr.Dropdown([], label="Session")
         shown = gr.HTML()
@@ -231,7 +253,7 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, tab: gr.Tab) -
             score = gr.Button("Score my answer", variant="primary")
     drill_result = gr.HTML(elem_id="drill-result")
 
-    outputs = [sessions, plot, weak, pick, drill, note]
+    outputs = [sessions, plot, speech, weak, pick, drill, note]
     refresh.click(view.refresh, [prefs, everything], outputs, api_name="history_refresh")
     for event in (tab.select, everything.change):
         event(view.refresh, [prefs, everything], outputs, api_visibility="private")

@@ -54,6 +54,8 @@ class LiveInterview:
     live_feedback: bool = False
     engine: str = "offline"
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    #: The recording(s) put into the answer box for the current question, not sent yet.
+    speech: voice.PendingSpeech | None = None
 
     @property
     def done(self) -> bool:
@@ -279,9 +281,11 @@ class InterviewView:
             live.chat.append({"role": "user", "content": text})
             if live.slow:  # an endpoint scores in seconds: show the answer at once, while it is scored
                 yield self._turn_outputs(live, answer="")
+            pending, live.speech = live.speech, None
             try:
-                reply = live.iv.answer(text)
+                reply = live.iv.answer(text, speech=voice.spoken_for(pending, live.iv.progress.question, text))
             except InputError as e:  # the engine's own checks: take the answer back out, keep the text
+                live.speech = pending
                 live.chat.pop()
                 warn(str(e))
                 yield self._turn_outputs(live, answer=text)
@@ -291,6 +295,7 @@ class InterviewView:
     @guarded
     def skip(self, live: LiveInterview | None) -> Iterator[tuple[Any, ...]]:
         with self._turn(live) as live:
+            live.speech = None
             reply = live.iv.skip()
             live.chat.append({"role": "user", "content": "_(skipped this question)_"})
             yield from self._stream(live, reply)
@@ -456,7 +461,7 @@ def build(demo: gr.Blocks, ctx: AppContext, prefs: gr.BrowserState, key: gr.Stat
                 repeat = gr.Button("Repeat question")
                 skip = gr.Button("Skip question")
                 end = gr.Button("End interview", variant="stop")
-            voice_view, speaker = voice.build(ctx, prefs, key, answer)
+            voice_view, speaker = voice.build(ctx, prefs, key, answer, live)
             feedback = gr.HTML(visible=False, elem_id="live-feedback")
 
     with gr.Column(visible=False, elem_id="scorecard") as card:

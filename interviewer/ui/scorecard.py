@@ -65,7 +65,46 @@ def summary_html(report: Report) -> str:
     if report.improvements:
         items = "".join(f"<li>{_e(x)}</li>" for x in report.improvements)
         parts.append(f"<h4>Most useful improvements</h4><ol>{items}</ol>")
+    if report.delivery is not None:
+        parts.append(delivery_html(report))
     return "\n".join(parts)
+
+
+def delivery_html(report: Report) -> str:
+    """How the spoken answers were said: the session's pace, filler words and pauses, then each answer."""
+    if report.delivery is None:
+        return ""
+    d = report.delivery.summary
+
+    def num(v: float | None, fmt: str) -> str:
+        return "–" if v is None else format(v, fmt)
+
+    fillers = ", ".join(f"“{k}” {v}" for k, v in d.fillers.items())
+    typed = f", {report.delivery.typed_answers} typed" if report.delivery.typed_answers else ""
+    head = (
+        f"<p>{d.answers} spoken answer(s){typed} · <b>{num(d.words_per_minute, '.0f')}</b> words/min · "
+        f"<b>{num(d.fillers_per_minute, '.1f')}</b> filler words/min{f' ({_e(fillers)})' if fillers else ''} · "
+        f"{d.long_pauses} long pause(s) · {d.talk_time_s:.0f} s talking</p>"
+    )
+    notes = "".join(f"<li>{_e(n)}</li>" for n in d.notes) or "<li>Pace and filler words were in the usual range.</li>"
+    rows = []
+    for i, a in enumerate(report.delivery.answers, 1):
+        m = a.metrics
+        heard = (
+            "uncertain, corrected"
+            if a.low_confidence and a.corrected
+            else ("<b>uncertain: not scored</b>" if a.low_confidence else "clear")
+        )
+        rows.append(
+            f"<tr><td>{i}</td><td><code>{_e(a.question_id)}</code></td><td>{num(m.words_per_minute, '.0f')}</td>"
+            f"<td>{num(m.fillers_per_minute, '.1f')}</td><td>{m.filler_count}</td><td>{len(m.long_pauses)}</td>"
+            f"<td>{m.talk_time_s:.0f} s</td><td>{heard}</td></tr>"
+        )
+    table = (
+        "<table><thead><tr><th>answer</th><th>question</th><th>words/min</th><th>fillers/min</th><th>fillers</th>"
+        f"<th>long pauses</th><th>talk time</th><th>transcript</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    return f"<div id='delivery'><h4>Delivery of the spoken answers</h4>{head}<ul>{notes}</ul>{table}</div>"
 
 
 def questions_html(report: Report) -> str:
@@ -75,7 +114,12 @@ def questions_html(report: Report) -> str:
     for r in report.rounds:
         for q in r.questions:
             n += 1
-            state = " · skipped" if q.skipped else ("" if q.attempted else " · not attempted")
+            if q.skipped:
+                state = " · skipped"
+            elif q.uncertain:
+                state = " · not scored: uncertain transcript"
+            else:
+                state = "" if q.attempted else " · not attempted"
             avg = "–" if q.mean_level is None else f"{q.mean_level:.1f}"
             body: list[str] = []
             if q.fallback_reason:

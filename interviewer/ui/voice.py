@@ -2,8 +2,10 @@
 hear the interviewer, sentence by sentence.
 
 The transcript goes into the answer box, never straight to the interviewer: speech recognition
-mishears, and the candidate must be able to correct it first. When the voice packages or models
-are missing, the controls say so and text mode works as before.
+mishears, and the candidate must be able to correct it first. What was heard is kept beside the
+interview (``PendingSpeech``) until the answer is sent, so the delivery of the answer is saved
+with it, and an uncertain transcript sent without a correction is not scored as clean. When the
+voice packages or models are missing, the controls say so and text mode works as before.
 
 The interviewer's speech is a queue of one WAV file per sentence: each is written as soon as it
 is synthesised and the page (``SPEECH_JS``) plays them in order, so speech starts with the first
@@ -21,8 +23,9 @@ import tempfile
 import time
 import wave
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 import numpy as np
@@ -33,6 +36,10 @@ from interviewer.errors import InputError
 from .context import AppContext
 from .notify import guarded, warn
 from .state import Preferences
+
+if TYPE_CHECKING:
+    from interviewer.voice.delivery import SpokenAnswer
+    from interviewer.voice.transcript import Transcript
 
 UNAVAILABLE = "Voice is not available on this server: {why}. Text answers work as usual."
 #: Where sentence clips are written; served to the page (``launch(allowed_paths=...)``).
@@ -100,13 +107,41 @@ def delivery_line(transcript: Any) -> str:
     return " · ".join(parts)
 
 
+@dataclass
+class PendingSpeech:
+    """What was heard for the current question and put into the answer box, until it is sent."""
+
+    question_id: str | None
+    transcript: Transcript
+    shown: str  # the answer box right after the transcript went in
+    edited: bool = False  # the candidate changed the box between two recordings
+
+    def add(self, t: Transcript, before: str, shown: str) -> PendingSpeech:
+        """A second recording for the same answer: one transcript, its timings after the first."""
+        from interviewer.voice.transcript import merge
+
+        joined = merge([self.transcript, t.shifted(self.transcript.duration_s)])
+        edited = self.edited or " ".join(before.split()) != " ".join(self.shown.split())
+        return PendingSpeech(self.question_id, joined, shown, edited)
+
+
+def spoken_for(pending: PendingSpeech | None, question_id: str | None, sent: str) -> SpokenAnswer | None:
+    """How the answer being sent was spoken, if it was (a recording for another question is stale)."""
+    if pending is None or pending.question_id != question_id:
+        return None
+    from interviewer.voice.delivery import spoken_answer
+
+    spoken = spoken_answer(pending.transcript, sent=sent, shown=pending.shown)
+    return spoken.model_copy(update={"corrected": True}) if pending.edited else spoken
+
+
 class VoiceView:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
     @guarded
     def transcribe(
-        self, audio: str | None, current: str, prefs: dict[str, Any] | None, key: str | None
+        self, audio: str | None, current: str, prefs: dict[str, Any] | None, key: str | None, live: Any = None
     ) -> tuple[Any, str]:
         """Recording -> transcript in the answer box (appended to what is there), to be checked."""
         if not audio:
@@ -123,10 +158,18 @@ class VoiceView:
             warn("No speech was recognised in the recording" + (f" ({notes})" if notes else "") + ": try again.")
             return gr.skip(), f"<p class='iv-muted'>Nothing recognised. {html.escape(notes)}</p>"
         if t.low_confidence:
-            warn("The transcript may be wrong (low confidence): check it in the answer box, or record again.")
+            warn(
+                "The transcript may be wrong (low confidence): correct it in the answer box, or record again. "
+                "Sent unchanged, it is not scored."
+            )
         text = f"{current.rstrip()} {t.text}".strip() if (current or "").strip() else t.text
+        remember(live, t, current or "", text)
         line = delivery_line(t) + (f" · {notes}" if notes else "")
-        flag = " <b class='iv-fallback'>low confidence: check it</b>" if t.low_confidence else ""
+        flag = (
+            " <b class='iv-fallback'>low confidence: correct it or record again (sent unchanged, it is not scored)</b>"
+            if t.low_confidence
+            else ""
+        )
         return text, (
             f"<p>Transcript added to your answer: read it, correct it, then send.{flag}</p>"
             f"<p class='iv-muted'>{html.escape(line)} · {html.escape(t.engine)}</p>"
@@ -155,6 +198,20 @@ class VoiceView:
         except Exception as e:  # speech is a nicety: the text is on screen already
             warn(f"Could not speak the message: {e}")
         yield player_html(folder.name, clips, p.autoplay, done=True)
+
+
+def remember(live: Any, t: Transcript, before: str, shown: str) -> None:
+    """Keep what was heard with the interview until the answer is sent (nothing without one).
+    ``before`` is the answer box when the recording arrived, ``shown`` the box with it added."""
+    iv = getattr(live, "iv", None)
+    if iv is None or iv.done:
+        return
+    qid = iv.progress.question
+    pending: PendingSpeech | None = live.speech
+    if pending is not None and pending.question_id == qid:
+        live.speech = pending.add(t, before, shown)
+    else:
+        live.speech = PendingSpeech(qid, t, shown, edited=bool(before.strip()))
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
@@ -188,7 +245,9 @@ def _speech_folder() -> Path:
     return folder
 
 
-def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, answer: gr.Textbox) -> tuple[VoiceView, gr.HTML]:
+def build(
+    ctx: AppContext, prefs: gr.BrowserState, key: gr.State, answer: gr.Textbox, live: gr.State
+) -> tuple[VoiceView, gr.HTML]:
     """The voice controls under the answer box; returns the speaker for the turn events to feed."""
     view = VoiceView(ctx)
     problem = voice_problem(ctx.settings)
@@ -207,7 +266,7 @@ def build(ctx: AppContext, prefs: gr.BrowserState, key: gr.State, answer: gr.Tex
     for event in (mic.stop_recording, mic.upload):
         event(
             view.transcribe,
-            [mic, answer, prefs, key],
+            [mic, answer, prefs, key, live],
             [answer, heard],
             concurrency_id="stt",
             concurrency_limit=1,

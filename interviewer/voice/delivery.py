@@ -61,6 +61,47 @@ class DeliveryMetrics(BaseModel):
     timed: bool
 
 
+class SpokenAnswer(BaseModel):
+    """How an answer given by voice was heard, saved with the answer turn (``notes["speech"]``).
+
+    It travels with the text so that the report and history can show delivery, and so that an
+    uncertain transcript the candidate did not correct is kept out of the scores rather than
+    judged as if the candidate had said exactly those words.
+    """
+
+    delivery: DeliveryMetrics
+    stt_engine: str = ""
+    confidence: float | None = Field(default=None, description="mean word probability, when known")
+    low_confidence: bool = False
+    corrected: bool = Field(default=False, description="the candidate edited the transcript before sending it")
+    heard: str = Field(default="", description="the transcript as recognised, before any correction")
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def uncertain(self) -> bool:
+        """A doubtful transcript that nobody confirmed: not to be scored as clean."""
+        return self.low_confidence and not self.corrected
+
+
+def spoken_answer(
+    t: Transcript, delivery: DeliveryMetrics | None = None, *, sent: str | None = None, shown: str | None = None
+) -> SpokenAnswer:
+    """The record of one spoken answer. ``sent`` is the text finally submitted when the candidate
+    could edit what was ``shown`` (the browser puts the transcript into the answer box), so that
+    a correction is noticed: the candidate's own words are then no longer an uncertain transcript."""
+    before = t.text if shown is None else shown
+    corrected = sent is not None and " ".join(sent.split()) != " ".join(before.split())
+    return SpokenAnswer(
+        delivery=delivery or measure(t),
+        stt_engine=t.engine,
+        confidence=round(t.confidence, 3) if t.confidence is not None else None,
+        low_confidence=t.low_confidence,
+        corrected=corrected,
+        heard=t.text,
+        notes=list(t.notes),
+    )
+
+
 class SessionDelivery(BaseModel):
     answers: int
     words: int

@@ -1,7 +1,7 @@
 """A spoken interview: the pipeline driven by a microphone, until the interviewer is done.
 
-The interview engine plugs in through three callables (opening question, reply to an answer,
-whether the interview is over), so this loop knows nothing about rounds or scoring, and tests
+The interview engine plugs in through three callables (opening question, reply to an answer and
+how it was heard, whether the interview is over), so this loop knows nothing about rounds or scoring, and tests
 can drive it with scripted replies.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from interviewer.voice.delivery import SessionDelivery, summarize
+from interviewer.voice.delivery import SessionDelivery, SpokenAnswer, summarize
 from interviewer.voice.frames import (
     Frame,
     ReplyAudio,
@@ -122,7 +122,7 @@ class Conversation(Protocol):
 
     def opening(self) -> Iterable[str]: ...
 
-    def reply(self, answer: str) -> Iterable[str]: ...
+    def reply(self, answer: str, spoken: SpokenAnswer | None = None) -> Iterable[str]: ...
 
     def is_over(self) -> bool: ...
 
@@ -138,7 +138,7 @@ class EchoConversation:
     def opening(self) -> Iterable[str]:
         return ["Microphone check. Say a sentence or two, then stay quiet until I answer."]
 
-    def reply(self, answer: str) -> Iterable[str]:
+    def reply(self, answer: str, spoken: SpokenAnswer | None = None) -> Iterable[str]:
         self.heard.append(answer)
         yield f"I heard: {answer}"
         if self.is_over():
@@ -160,8 +160,9 @@ class InterviewConversation:
     def opening(self) -> Iterable[str]:
         return self.interview.start()
 
-    def reply(self, answer: str) -> Iterable[str]:
-        return self.interview.answer(answer)
+    def reply(self, answer: str, spoken: SpokenAnswer | None = None) -> Iterable[str]:
+        """The answer with its delivery saved on the turn; an uncertain transcript is not scored as clean."""
+        return self.interview.answer(answer, speech=spoken)
 
     def is_over(self) -> bool:
         return bool(self.interview.done)

@@ -5,7 +5,8 @@
 Processors are plain generators, so a stage is pulled only when the next needs a frame: while
 the interviewer's reply is synthesised and played, the microphone is not read (half duplex:
 the interviewer never hears itself). The interview engine is a seam, ``Reply``: the candidate's
-answer text in, the interviewer's reply out as text pieces (sentences or LLM tokens).
+answer text and how it was heard (delivery, confidence) in, the interviewer's reply out as text
+pieces (sentences or LLM tokens).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from interviewer.voice.audiofile import Clip
-from interviewer.voice.delivery import measure
+from interviewer.voice.delivery import SpokenAnswer, measure, spoken_answer
 from interviewer.voice.frames import (
     AudioIn,
     Control,
@@ -43,8 +44,8 @@ from interviewer.voice.turns import RATE, Event, TurnConfig, TurnDetector
 
 log = logging.getLogger(__name__)
 
-#: The interview engine as the voice loop sees it: answer text -> reply text pieces.
-Reply = Callable[[str], Iterable[str]]
+#: The interview engine as the voice loop sees it: (answer text, how it was heard) -> reply text pieces.
+Reply = Callable[[str, SpokenAnswer], Iterable[str]]
 
 REPEAT_PROMPT = "Sorry, I didn't catch that clearly. Could you say it again?"
 NOTHING_HEARD_PROMPT = "I didn't hear anything. Please answer when you're ready."
@@ -212,7 +213,8 @@ class ConfidenceGate(Processor):
 
 
 class Responder(Processor):
-    """Hands a clean answer to the engine and streams its reply out sentence by sentence."""
+    """Hands a clean answer (or one still doubtful after the repeats) to the engine, with its
+    delivery and confidence, and streams the reply out sentence by sentence."""
 
     def __init__(self, reply: Reply, is_over: Callable[[], bool] | None = None) -> None:
         self.reply = reply
@@ -221,7 +223,8 @@ class Responder(Processor):
     def process(self, frame: Frame) -> Iterator[Frame]:
         yield frame
         if isinstance(frame, TranscriptFrame):
-            for sentence in sentences_of(self.reply(frame.transcript.text)):
+            spoken = spoken_answer(frame.transcript, frame.delivery)
+            for sentence in sentences_of(self.reply(frame.transcript.text, spoken)):
                 yield ReplyText(sentence)
             yield ReplyDone()
             if self.is_over():

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from interviewer.voice.audiofile import Clip
+from interviewer.voice.delivery import SpokenAnswer
 from interviewer.voice.transcript import Transcript, Word
 from interviewer.voice.tts import AudioChunk
 
@@ -87,9 +88,11 @@ class ScriptedReplies:
     def __init__(self, replies: Iterable[str | Iterable[str]]) -> None:
         self._replies = [[r] if isinstance(r, str) else list(r) for r in replies]
         self.answers: list[str] = []
+        self.spoken: list[SpokenAnswer | None] = []
 
-    def __call__(self, answer: str) -> Iterator[str]:
+    def __call__(self, answer: str, spoken: SpokenAnswer | None = None) -> Iterator[str]:
         self.answers.append(answer)
+        self.spoken.append(spoken)
         if not self._replies:
             raise ScriptExhausted(f"ScriptedReplies: no reply left for answer {len(self.answers)}: {answer[:60]!r}")
         yield from self._replies.pop(0)
