@@ -5,6 +5,7 @@ reads the ALSA configuration once per process, so each case gets its own)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -76,6 +77,38 @@ def test_voice_echo_loop_through_a_fake_microphone(recording: Path, tmp_path: Pa
     assert echoed == heard
     assert "             That's it.\n             Your set-up works.\n" in out
     assert re.search(r"^delivery: \d+ words/min, [\d.]+ fillers/min, \d+ long pause\(s\)", out, flags=re.M)
+
+
+def test_voice_interview_with_the_real_engine_saves_delivery(recording: Path, tmp_path: Path) -> None:
+    """microphone -> STT -> the interview engine -> TTS, headless: the spoken answers are saved as
+    the candidate's turns with their delivery, and the session's report shows it."""
+    pcm = f'pcm.!default {{ type file slave.pcm "null" file "/dev/null" infile "{recording}" format "raw" }}'
+    env = alsa_env(tmp_path, pcm)
+    proc = subprocess.run(
+        [*CLI, "voice", "--round", "ml_theory", "--level", "MLE2", "--max-answers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    out = proc.stdout
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    heard = re.findall(r"^you: (.*)$", out, flags=re.M)
+    assert len(heard) == 2, out
+    assert word_error_rate(" ".join(ANSWERS[:2]), " ".join(heard)) <= 0.10
+    session = re.search(r"resume with: interviewer voice --resume (\w+)", out)
+    assert session, out
+    shown = subprocess.run(
+        [*CLI, "sessions", "show", session.group(1), "--json"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    data = json.loads(shown.stdout)
+    answers = [t for t in data["turns"] if t["role"] == "candidate"]
+    assert [a["text"] for a in answers] == heard
+    delivery = data["report"]["delivery"]
+    assert delivery["summary"]["answers"] == 2 and delivery["typed_answers"] == 0
+    assert all(a["stt_engine"].startswith("whisper") and a["metrics"]["words"] >= 7 for a in delivery["answers"])
 
 
 def test_no_sound_card_suggests_text_mode(tmp_path: Path) -> None:

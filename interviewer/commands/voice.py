@@ -93,6 +93,9 @@ def voice_cmd(
     ] = False,
     resume: Annotated[str | None, typer.Option("--resume", help="continue an interrupted session")] = None,
     followups: Annotated[str, typer.Option("--followups", help="offline | llm: who writes follow-ups")] = "offline",
+    max_answers: Annotated[
+        int | None, typer.Option("--max-answers", min=1, help="pause after this many answers (resume later)")
+    ] = None,
 ) -> None:
     from interviewer.voice import audio
 
@@ -135,6 +138,7 @@ def voice_cmd(
             is_over=conversation.is_over,
             turns=turns,
             push_to_talk=push_to_talk,
+            max_answers=max_answers,
             on_frame=_Printer(push_to_talk, turns.silence_s),
         )
     except KeyboardInterrupt:
@@ -153,6 +157,9 @@ def voice_cmd(
         for note in d.notes:
             typer.echo(f"  - {note}")
     session_id = getattr(conversation, "session_id", None)
+    if session_id and not conversation.is_over():
+        n = len(result.answers)
+        typer.echo(f"paused after {n} answer(s); resume with: interviewer voice --resume {session_id}")
     if session_id:
         typer.echo(f"session {session_id}: see the report with interviewer sessions show {session_id}")
 
