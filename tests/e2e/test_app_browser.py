@@ -274,6 +274,13 @@ def test_voice_answer_from_an_uploaded_recording(page, tmp_path: Path) -> None: 
     shot(page, "voice-transcript")
     box.press("Shift+Enter")  # corrected or not, the candidate sends it
     wait_for_bot_count(page, 2)
+    page.get_by_role("button", name="End interview").click()
+    card = page.locator("#scorecard")
+    card.wait_for(state="visible", timeout=TURN_TIMEOUT)
+    delivery = card.locator("#delivery")
+    delivery.wait_for(state="visible", timeout=TURN_TIMEOUT)
+    assert "words/min" in delivery.inner_text() and "1 spoken answer(s)" in delivery.inner_text()
+    shot(page, "voice-delivery")
 
 
 def test_the_interviewer_speaks_sentence_by_sentence(page) -> None:  # type: ignore[no-untyped-def]
