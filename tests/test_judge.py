@@ -200,3 +200,114 @@ def test_level_one_needs_no_quote_but_higher_levels_do() -> None:
 
     assert check_evidence("short answer here", Verdict(level=1), []).level == 1
     assert check_evidence("short answer here", Verdict(level=3), []).level is None
+
+
+# -- key points: matched by the offline engine, graded dimensions by the model ---------------------
+
+DESIGN_POINTS = [
+    "Precompute item embeddings offline and serve them from an approximate nearest neighbour index",
+    "Monitor feature freshness and online engagement metrics after launch",
+    "Use a two-stage architecture: cheap candidate retrieval, then a heavier ranking model",
+]
+TWO_STAGES = ("I would split the system into two stages: a cheap retrieval step that pulls a few thousand "
+              "candidates, then a heavier ranking model that orders them.")
+ANN = ("Item embeddings are computed offline in a daily batch job and loaded into an approximate nearest "
+       "neighbour index, so serving is a lookup.")
+DESIGN = f"{TWO_STAGES} {ANN} For the ranker I would start with gradient boosted trees because they train fast."
+
+
+def design_item(answer: str = DESIGN) -> ScoringInput:
+    return ScoringInput(round="ml_design", question="Design the candidate generation for a short-video feed.",
+                        answer=answer, reference=DESIGN_POINTS, dimensions=["coverage", "tradeoffs"])
+
+
+class Counting:
+    """The real offline scorer, counting how often the judge asks it."""
+
+    def __init__(self, inner: Scorer) -> None:
+        self.inner, self.name, self.calls = inner, inner.name, 0
+
+    def assess(self, item: ScoringInput):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.inner.assess(item)
+
+
+def test_key_points_come_from_the_offline_matcher_and_say_so(stub, offline, rubric) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.scoring.factory import get_scorer
+
+    stub.add(JSONReply(verdict(4, TWO_STAGES, ANN)), JSONReply(verdict(2, "because they train fast")))
+    settings = Settings(llm=LLMSettings(engine="openai", base_url=stub.base_url, model="stub-model", max_retries=0))
+    scorer = get_scorer(settings=settings)  # an endpoint is configured: the judge, as a live interview gets it
+    assert isinstance(scorer, LLMJudge)
+    a = scorer.assess(design_item())
+    assert a.engine == "llm:stub-model" and a.scores["coverage"].level == 4 and a.fallback_reason is None
+    expected = offline.assess(design_item()).key_points
+    assert [(k.index, k.covered, k.similarity, k.evidence) for k in a.key_points] == [
+        (k.index, k.covered, k.similarity, k.evidence) for k in expected
+    ]
+    assert [k.index for k in a.covered] == [1, 3] and [k.index for k in a.missed] == [2]
+    assert a.covered[0].evidence == ANN and a.covered[1].evidence == TWO_STAGES  # verbatim sentences
+    assert all(k.engine == "offline" for k in a.key_points)  # the model's levels, the matcher's points
+    assert all(s.engine == "llm:stub-model" for s in a.scores.values())
+    assert len(stub.chat_requests) == 2  # matching key points cost no call
+
+
+def test_one_offline_assessment_serves_key_points_and_a_malformed_dimension(stub, offline, rubric) -> None:  # type: ignore[no-untyped-def]
+    counting = Counting(offline)
+    stub.add(Malformed(), Malformed(), JSONReply(verdict(3, "because they train fast")))
+    settings = Settings(llm=LLMSettings(base_url=stub.base_url, model="stub-model", max_retries=0))
+    a = LLMJudge.from_settings(settings, fallback=lambda: counting, rubric=rubric).assess(design_item())
+    assert a.engine == "llm:stub-model+offline" and a.scores["coverage"].engine.startswith("offline (fallback")
+    assert [k.index for k in a.missed] == [2] and counting.calls == 1
+
+
+def test_endpoint_down_falls_back_with_the_same_key_points(stub, offline, rubric) -> None:  # type: ignore[no-untyped-def]
+    counting = Counting(offline)
+    stub.add(Status(503))
+    settings = Settings(llm=LLMSettings(base_url=stub.base_url, model="stub-model", max_retries=0))
+    a = LLMJudge.from_settings(settings, fallback=lambda: counting, rubric=rubric).assess(design_item())
+    assert a.engine == "offline (fallback from llm:stub-model)" and "HTTP 503" in (a.fallback_reason or "")
+    assert [k.index for k in a.missed] == [2] and counting.calls == 1
+
+
+def test_a_broken_offline_engine_leaves_the_levels_and_says_key_points_are_missing(stub, rubric) -> None:  # type: ignore[no-untyped-def]
+    def broken() -> Scorer:
+        raise RuntimeError("encoder files missing")
+
+    stub.add(JSONReply(verdict(4, TWO_STAGES)), JSONReply(verdict(2, "because they train fast")))
+    settings = Settings(llm=LLMSettings(base_url=stub.base_url, model="stub-model", max_retries=0))
+    a = LLMJudge.from_settings(settings, fallback=broken, rubric=rubric).assess(design_item())
+    assert a.scores["coverage"].level == 4 and a.scores["tradeoffs"].level == 2
+    assert a.key_points == [] and "key_points_unavailable" in a.flags and a.fallback_reason is None
+
+
+def test_an_empty_answer_misses_every_key_point_without_a_call(stub, offline, rubric) -> None:  # type: ignore[no-untyped-def]
+    a = judge(stub, offline, rubric).assess(design_item("   "))
+    assert a.flags == ["empty"] and all(s.level is None for s in a.scores.values())
+    assert [k.index for k in a.missed] == [1, 2, 3] and not a.covered
+    assert not stub.requests
+
+
+def test_identity_names_the_endpoint_and_everything_that_changes_a_level(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")  # identities only: nothing is called
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+    def identity(**llm: object) -> str:
+        settings = Settings(llm=LLMSettings.model_validate({"model": "llama3", **llm}))
+        return LLMJudge.from_settings(settings, fallback=lambda: None, rubric=None).identity  # type: ignore[arg-type,return-value]
+
+    ollama = identity(base_url="http://127.0.0.1:11434/v1")
+    variants = [
+        identity(base_url="http://127.0.0.1:8000/v1"),  # vLLM serving a model of the same name
+        identity(base_url="http://127.0.0.1:11434/v1", temperature=0.7),
+        identity(base_url="http://127.0.0.1:11434/v1", samples=3),
+        identity(base_url="http://127.0.0.1:11434/v1", model="llama3.1"),
+        identity(),  # the OpenAI API itself
+    ]
+    assert len({ollama, *variants}) == 6
+    assert "11434" in ollama and "api.openai.com" in variants[-1]
+    # the same server spelled differently is the same cache; a timeout changes no level
+    assert identity(base_url="http://127.0.0.1:11434/v1/") == ollama
+    assert identity(base_url="http://127.0.0.1:11434/v1", timeout_s=5, max_retries=0) == ollama
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://gateway.internal:4000/v1")  # where the client really goes
+    assert "gateway.internal:4000" in identity()

@@ -7,6 +7,10 @@ discipline around the call: rubric anchors in the prompt, evidence before the le
 (a level whose quotes are not in the answer is lowered, or abstained when nothing is left). The
 candidate's text is fenced as data with a per-call nonce. When the endpoint fails the judge
 returns the offline engine's assessment, marked as a fallback: never a silent fake score.
+
+Which key points the answer covers is not asked of the model: the offline engine's coverage
+matcher (:mod:`interviewer.scoring.coverage`, local MiniLM) decides it, and each match says so
+(``KeyPointMatch.engine == "offline"``). See :meth:`LLMJudge.assess` for why.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from interviewer.scoring import guards
 from interviewer.scoring.cues import cues
 from interviewer.scoring.quotes import locate, verify_quotes
 from interviewer.scoring.segment import split_sentences
-from interviewer.scoring.types import Assessment, DimensionScore, Scorer, ScoringInput
+from interviewer.scoring.types import Assessment, DimensionScore, KeyPointMatch, Scorer, ScoringInput
 
 log = logging.getLogger(__name__)
 
@@ -233,12 +237,20 @@ class LLMJudge:
 
     @property
     def identity(self) -> str:
-        """What decides the judge's output, for evaluation cache keys: the model by name (not by URL,
-        so a moved endpoint keeps its cache), the prompt version and the sampling."""
+        """What decides the judge's levels, for evaluation cache keys: the model *and the endpoint
+        serving it* ("llama3" on Ollama and on vLLM are different models: other weights,
+        quantisation, chat template), the prompt version and the sampling. The rubric and the
+        item are keyed by the evaluation itself.
+
+        Timeouts and retries are left out: they decide whether a reply arrives, not what it says,
+        and fallbacks are never cached. The offline matcher's version is left out too: the key
+        points stored with a cached result are its, but an evaluation reads only the levels, and
+        a retrained matcher should not cost a paid re-run.
+        """
         if self.llm is None:
             return f"{self.name}|unavailable"
         c = self.llm.config
-        return f"{c.model}|{prompt_version()}|t={c.temperature}|n={self.samples}"
+        return f"{c.model}@{endpoint(self.llm)}|{prompt_version()}|t={c.temperature}|n={self.samples}"
 
     @classmethod
     def from_settings(cls, settings: Settings, *, fallback: Callable[[], Scorer], rubric: Rubric | None) -> LLMJudge:
@@ -250,6 +262,22 @@ class LLMJudge:
 
     # -- Scorer -------------------------------------------------------------------------------
     def assess(self, item: ScoringInput) -> Assessment:
+        """The model's levels per dimension, with the offline matcher's key-point coverage.
+
+        Key points are matched offline, not by the model, because that is the cheapest honest
+        source. It costs no call and no output tokens, only the offline engine's local pass
+        (about 60 ms for a 300-word answer, small beside one model reply). Every round gets
+        matches, also those whose dimensions do not include ``coverage``, where asking the model
+        would add a call. ``similarity`` keeps the meaning the follow-up policy relies on (how
+        near a missed point came, whether its sentence is worth quoting back), where a model
+        would only say yes or no. And an answer gets the same matches in both modes and on every
+        replay. The price: the model's ``coverage`` level and the covered/missed lists are two
+        opinions that can disagree, so each match names its engine.
+
+        The offline assessment made here also serves a dimension whose reply was malformed and
+        the fallback when the endpoint fails. If the offline engine itself breaks, the model's
+        levels still stand: the assessment has no key points and says so in its flags.
+        """
         dims = item.dimensions or DEFAULT_DIMENSIONS[Round(item.round)]
         guard = "empty" if guards.is_empty(item.answer) else "gibberish" if guards.is_gibberish(item.answer) else None
         if guard is not None:  # nothing to grade: no call, no invented level
@@ -264,13 +292,14 @@ class LLMJudge:
                 )
                 for d in dims
             }
-            return Assessment(engine=self.name, scores=abstain, flags=[guard])
+            offline = self._try_offline(item)
+            return Assessment(engine=self.name, scores=abstain, flags=[guard], key_points=key_points_of(offline))
         if time.monotonic() < self._down_until:
             return self._fall_back(item, f"{self._down_reason} (endpoint not retried yet)")
+        offline = self._try_offline(item)
         excluded = injected_spans(item.answer)
         scores: dict[str, DimensionScore] = {}
         malformed: list[str] = []
-        offline: Assessment | None = None
         try:
             for dim in dims:
                 score = self._grade(item, dim, excluded)
@@ -287,11 +316,15 @@ class LLMJudge:
                 scores[dim] = score
         except LLMUnavailable as e:
             self._down_reason, self._down_until = e.reason, time.monotonic() + self.cooldown_s
-            return self._fall_back(item, e.reason)
+            return self._fall_back(item, e.reason, offline)
         engine = self.name if not malformed else f"{self.name}+offline"
         reason = f"malformed LLM output for {', '.join(malformed)}: scored offline" if malformed else None
         flags = ["injection"] if excluded else []
-        return Assessment(engine=engine, scores=scores, flags=flags, fallback_reason=reason)
+        if offline is None:
+            flags.append("key_points_unavailable")
+        return Assessment(
+            engine=engine, scores=scores, key_points=key_points_of(offline), flags=flags, fallback_reason=reason
+        )
 
     # -- one dimension --------------------------------------------------------------------------
     def _grade(self, item: ScoringInput, dim: str, excluded: list[tuple[int, int]]) -> DimensionScore | None:
@@ -323,13 +356,39 @@ class LLMJudge:
             log.warning("%s: malformed verdict for %s after a retry: %s", self.name, dim, e)
             return None
 
-    # -- fallback -------------------------------------------------------------------------------
+    # -- the offline engine: key points, and the fallback ------------------------------------------
     def _offline(self, item: ScoringInput) -> Assessment:
         with self._lock:  # the offline scorer keeps caches that are not meant for concurrent writers
             if self._fallback is None:
                 self._fallback = self._fallback_factory()
             return self._fallback.assess(item)
 
-    def _fall_back(self, item: ScoringInput, reason: str) -> Assessment:
+    def _try_offline(self, item: ScoringInput) -> Assessment | None:
+        """The offline assessment, or ``None`` (logged) when the offline engine cannot run."""
+        try:
+            return self._offline(item)
+        except Exception:  # a broken matcher must not cost the model's levels
+            log.exception("%s: the offline engine failed; this assessment has no key-point matches", self.name)
+            return None
+
+    def _fall_back(self, item: ScoringInput, reason: str, offline: Assessment | None = None) -> Assessment:
         log.warning("%s unavailable, scoring offline: %s", self.name, reason)
-        return mark_fallback(self._offline(item), self.name, reason)
+        return mark_fallback(offline or self._offline(item), self.name, reason)
+
+
+def key_points_of(offline: Assessment | None) -> list[KeyPointMatch]:
+    """The offline matcher's key points, named as its own whatever engine graded the levels."""
+    if offline is None:
+        return []
+    return [k.model_copy(update={"engine": "offline"}) for k in offline.key_points]
+
+
+def endpoint(llm: LLM) -> str:
+    """The base URL the client really calls, normalised (host case, trailing slash).
+
+    Without ``llm.base_url`` the ``openai`` client takes ``$OPENAI_BASE_URL`` or the OpenAI API,
+    so the configured value alone would not say which server answers.
+    """
+    client = getattr(llm.chat, "root_client", None)
+    url = str(getattr(client, "base_url", "") or llm.config.base_url or "https://api.openai.com/v1")
+    return url.rstrip("/")

@@ -36,6 +36,7 @@ class KeyPointMatch(BaseModel):
     covered: bool
     similarity: float
     evidence: str | None = None
+    engine: str = Field(default="offline", description="who matched it: the LLM judge reuses the offline matcher")
 
 
 class Assessment(BaseModel):
