@@ -1,10 +1,12 @@
 """Evaluation runs: score a labelled dataset with an engine and measure agreement with the labels.
 
 Three properties make runs cheap to repeat: every result is cached the moment it exists, keyed
-by engine, model, rubric version and the item's content, so an unchanged re-run makes no model
-call and an interrupted run resumes where it stopped; LLM calls run concurrently up to
-``llm.concurrency``; and a bad dataset line is reported with its line number and skipped, so one
-typo does not cost a whole run. Fallback assessments are never cached: a re-run retries the LLM.
+by engine, model and the endpoint serving it, rubric version and the item's content, so an
+unchanged re-run makes no model call and an interrupted run resumes where it stopped (a model
+of the same name on another server is another model: it is scored again); LLM calls run
+concurrently up to ``llm.concurrency``; and a bad dataset line is reported with its line number
+and skipped, so one typo does not cost a whole run. Fallback assessments are never cached: a
+re-run retries the LLM.
 """
 
 from __future__ import annotations
@@ -175,9 +177,10 @@ class Fingerprint:
 
 
 def fingerprint(scorer: Scorer, rubric_version: str) -> Fingerprint:
-    """The engine's identity: an LLM judge's model, prompt and sampling; for other engines the
-    parameters' version and a digest of the engine's source folder, so a changed rule in the code
-    is not hidden behind results cached before it."""
+    """The engine's identity: an LLM judge's model and endpoint, prompt and sampling (see
+    :attr:`~interviewer.scoring.judge.LLMJudge.identity`); for other engines the parameters'
+    version and a digest of the engine's source folder, so a changed rule in the code is not
+    hidden behind results cached before it."""
     identity = getattr(scorer, "identity", None)
     if identity is None:
         artifact = getattr(scorer, "artifact", None)

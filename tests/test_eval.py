@@ -16,7 +16,7 @@ from interviewer.agreement import agreement
 from interviewer.config import LLMSettings, Settings
 from interviewer.evaluation import EvalItem, ResultCache, load_dataset, run_eval
 from interviewer.scoring.judge import LLMJudge
-from interviewer.scoring.types import Assessment, Scorer, ScoringInput
+from interviewer.scoring.types import Assessment, ScoringInput
 from interviewer.testing_openai import OpenAIStubServer, Respond
 
 QUESTION = "When would you choose gradient boosting over a neural network for tabular data?"
@@ -43,13 +43,14 @@ def scripted_model(body: dict[str, Any]) -> str:
     return json.dumps({"evidence": [first], "rationale": "scripted", "missing": "", "level": PREDICTED[item_id]})
 
 
-def judge_for(srv: OpenAIStubServer, data_dir: Path) -> LLMJudge:
-    settings = Settings(data_dir=data_dir, llm=LLMSettings(base_url=srv.base_url, model="stub-model", max_retries=0))
+def judge_for(srv: OpenAIStubServer, data_dir: Path, base_url: str | None = None) -> LLMJudge:
+    """The judge on ``srv`` (``base_url``: the same server spelled another way); the offline engine
+    only matches key points here, a fallback would show in the engine label the tests check."""
+    from interviewer.scoring.factory import offline_scorer
 
-    def no_fallback() -> Scorer:
-        raise AssertionError("the endpoint is scripted to work: no fallback expected")
-
-    return LLMJudge.from_settings(settings, fallback=no_fallback, rubric=None)
+    llm = LLMSettings(base_url=base_url or srv.base_url, model="stub-model", max_retries=0)
+    return LLMJudge.from_settings(Settings(data_dir=data_dir, llm=llm), fallback=lambda: offline_scorer(Settings()),
+                                  rubric=None)
 
 
 def test_agreement_matches_hand_computed_values() -> None:
@@ -75,24 +76,46 @@ def test_llm_run_metrics_cache_and_bounded_concurrency(tmp_path: Path) -> None:
     cache = ResultCache(tmp_path / "cache.sqlite3")
     with OpenAIStubServer([Respond(scripted_model, times=len(data))]) as srv:
         run = run_eval(data, judge_for(srv, tmp_path), cache=cache, rubric_version="r1", concurrency=3, progress=False)
-    out = run.to_json()
-    assert out["n"] == 5 and out["engine"] == "llm:stub-model"
-    assert [i["id"] for i in out["items"]] == list(GOLD)  # dataset order, whatever the completion order
-    assert {i["id"]: i["predicted"]["tradeoffs"] for i in out["items"]} == PREDICTED
-    t = out["dimensions"]["tradeoffs"]
-    assert (t["n"], t["exact"], t["adjacent"], t["offset"], t["abstained"]) == (5, 0.6, 0.8, -0.4, 1)
-    assert t["qwk"] == pytest.approx(1 / 6, abs=1e-4)
-    assert len(srv.chat_requests) == 5
+        out = run.to_json()
+        assert out["n"] == 5 and out["engine"] == "llm:stub-model"
+        assert [i["id"] for i in out["items"]] == list(GOLD)  # dataset order, whatever the completion order
+        assert {i["id"]: i["predicted"]["tradeoffs"] for i in out["items"]} == PREDICTED
+        t = out["dimensions"]["tradeoffs"]
+        assert (t["n"], t["exact"], t["adjacent"], t["offset"], t["abstained"]) == (5, 0.6, 0.8, -0.4, 1)
+        assert t["qwk"] == pytest.approx(1 / 6, abs=1e-4)
+        assert len(srv.chat_requests) == 5
 
-    with OpenAIStubServer([]) as again:  # strict and empty: any request fails the test
-        rerun = run_eval(data, judge_for(again, tmp_path), cache=cache, rubric_version="r1", concurrency=3,
+        # the script is spent (strict): any request now would fail the test
+        rerun = run_eval(data, judge_for(srv, tmp_path), cache=cache, rubric_version="r1", concurrency=3,
                          progress=False)
-    assert not again.requests and rerun.scored == 0
-    assert rerun.to_json()["items"] == out["items"]
+        assert len(srv.chat_requests) == 5 and rerun.scored == 0
+        assert rerun.to_json()["items"] == out["items"]
 
-    with OpenAIStubServer([Respond(scripted_model, times=5)]) as changed:  # a new rubric version: all again
-        run_eval(data, judge_for(changed, tmp_path), cache=cache, rubric_version="r2", concurrency=2, progress=False)
-    assert len(changed.chat_requests) == 5
+        srv.add(Respond(scripted_model, times=5))  # a new rubric version: all again
+        run_eval(data, judge_for(srv, tmp_path), cache=cache, rubric_version="r2", concurrency=2, progress=False)
+        assert len(srv.chat_requests) == 10
+
+
+def test_the_cache_is_per_endpoint_not_per_model_name(tmp_path: Path) -> None:
+    """Two servers both calling their model "stub-model" (say llama3 on Ollama and on vLLM) do not
+    share cached scores; the same server under another spelling of its URL does."""
+    data = items()
+    cache = ResultCache(tmp_path / "cache.sqlite3")
+    with OpenAIStubServer([Respond(scripted_model, times=len(data))]) as ollama:
+        first = run_eval(data, judge_for(ollama, tmp_path), cache=cache, progress=False)
+        again = run_eval(data, judge_for(ollama, tmp_path, ollama.base_url + "/"), cache=cache, progress=False)
+    assert again.scored == 0 and len(ollama.chat_requests) == len(data)
+
+    def other_model(body: dict[str, Any]) -> str:  # same name, other weights: one level lower, floor 1
+        reply = json.loads(scripted_model(body))
+        reply["level"] = max(1, (reply["level"] or 2) - 1)
+        return json.dumps(reply)
+
+    with OpenAIStubServer([Respond(other_model, times=len(data))]) as vllm:
+        second = run_eval(data, judge_for(vllm, tmp_path), cache=cache, progress=False)
+    assert len(vllm.chat_requests) == len(data) and second.scored == len(data)
+    assert {r.item.id: r.predicted["tradeoffs"] for r in second.results} == {"a": 1, "b": 1, "c": 3, "d": 1, "e": 1}
+    assert {r.item.id: r.predicted["tradeoffs"] for r in first.results} == PREDICTED
 
 
 class InterruptAfter:
@@ -112,31 +135,28 @@ class InterruptAfter:
 def test_interrupted_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     data = items()
     cache = ResultCache(tmp_path / "cache.sqlite3")
-    with OpenAIStubServer([Respond(scripted_model, times=2)]) as first, pytest.raises(KeyboardInterrupt):
-        run_eval(data, InterruptAfter(judge_for(first, tmp_path), 3), cache=cache, concurrency=1, progress=False)
-    assert len(first.chat_requests) == 2
-    with OpenAIStubServer([Respond(scripted_model, times=3)]) as second:
-        run = run_eval(data, judge_for(second, tmp_path), cache=cache, concurrency=2, progress=False)
-    assert len(second.chat_requests) == 3 and run.scored == 3 and len(run.results) == 5
+    with OpenAIStubServer([Respond(scripted_model, times=2)]) as srv:
+        with pytest.raises(KeyboardInterrupt):
+            run_eval(data, InterruptAfter(judge_for(srv, tmp_path), 3), cache=cache, concurrency=1, progress=False)
+        assert len(srv.chat_requests) == 2
+        srv.add(Respond(scripted_model, times=3))
+        run = run_eval(data, judge_for(srv, tmp_path), cache=cache, concurrency=2, progress=False)
+    assert len(srv.chat_requests) == 5 and run.scored == 3 and len(run.results) == 5
     scored_now = {r.item.id for r in run.results if not r.cached}
     assert scored_now == {"c", "d", "e"}
 
 
 def test_fallbacks_are_reported_and_never_cached(tmp_path: Path) -> None:
-    from interviewer.scoring.factory import offline_scorer
     from interviewer.testing_openai import Status
 
     data = items()[:2]
     cache = ResultCache(tmp_path / "cache.sqlite3")
-    settings = Settings(data_dir=tmp_path, llm=LLMSettings(base_url="http://127.0.0.1:9/v1", max_retries=0))
-    with OpenAIStubServer([Status(500)]) as srv:
-        settings.llm.base_url = srv.base_url
-        judge = LLMJudge.from_settings(settings, fallback=lambda: offline_scorer(Settings()), rubric=None)
-        run = run_eval(data, judge, cache=cache, concurrency=1, progress=False)
-    assert run.fallbacks == 2 and "2 of 2 items fell back to offline" in run.to_json()["engine"]
-    with OpenAIStubServer([Respond(scripted_model, times=2)]) as healthy:
-        rerun = run_eval(data, judge_for(healthy, tmp_path), cache=cache, concurrency=1, progress=False)
-    assert len(healthy.chat_requests) == 2 and rerun.fallbacks == 0
+    with OpenAIStubServer([Status(500)]) as srv:  # the first item fails; the second waits out the cool-down
+        run = run_eval(data, judge_for(srv, tmp_path), cache=cache, concurrency=1, progress=False)
+        assert run.fallbacks == 2 and "2 of 2 items fell back to offline" in run.to_json()["engine"]
+        srv.add(Respond(scripted_model, times=2))  # the same endpoint, healthy again: nothing was cached
+        rerun = run_eval(data, judge_for(srv, tmp_path), cache=cache, concurrency=1, progress=False)
+    assert len(srv.chat_requests) == 3 and rerun.fallbacks == 0 and rerun.scored == 2
 
 
 def test_bad_lines_are_reported_with_line_numbers_and_skipped(tmp_path: Path) -> None:
