@@ -12,14 +12,16 @@ from interviewer.bank import Bank, load_bank
 from interviewer.config import Settings, get_settings
 from interviewer.index import QuestionIndex
 
-_lock = threading.Lock()
+# Two locks: the bank (a fraction of a second) must not wait while the index loads its model.
+_bank_lock = threading.Lock()
+_index_lock = threading.Lock()
 _bank: Bank | None = None
 _index: QuestionIndex | None = None
 
 
 def get_bank(settings: Settings | None = None) -> Bank:
     global _bank
-    with _lock:
+    with _bank_lock:
         if _bank is None:
             _bank = load_bank((settings or get_settings()).knowledge_dir)
         return _bank
@@ -30,7 +32,7 @@ def ensure_index(settings: Settings | None = None) -> QuestionIndex:
     global _index
     settings = settings or get_settings()
     bank = get_bank(settings)
-    with _lock:
+    with _index_lock:
         if _index is None:
             index = QuestionIndex(settings)
             index.sync(bank)
@@ -41,6 +43,6 @@ def ensure_index(settings: Settings | None = None) -> QuestionIndex:
 def reset() -> None:
     """Forget cached handles (tests, or after the settings change)."""
     global _bank, _index
-    with _lock:
+    with _index_lock, _bank_lock:
         _bank = None
         _index = None

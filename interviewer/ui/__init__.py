@@ -4,3 +4,7 @@ Views hold no state of their own: everything a user has (the live interview, the
 choice, an uploaded dataset) lives in ``gr.State`` / ``gr.BrowserState``, so two people using
 the app at once share nothing but the read-only bank, index and session database.
 """
+
+from .gradio_import import skip_stub_writing
+
+skip_stub_writing()  # before any view imports gradio: see gradio_import

@@ -68,9 +68,6 @@ def launch(
     quiet: bool = False,
 ) -> tuple[Any, str]:
     """Serve the app (never shared publicly); returns (FastAPI app, local URL)."""
-    ctx: AppContext | None = getattr(demo, "interviewer_context", None)
-    if ctx is not None:
-        ctx.warm_up()
     SPEECH_DIR.mkdir(parents=True, exist_ok=True)
     app, url, _ = demo.launch(
         server_name=host,
@@ -86,6 +83,12 @@ def launch(
         head=SPEECH_JS,
         max_file_size="20mb",
     )
+    # The model, Chroma and the database load once the page is being served, not before: on
+    # two cores a loading thread would only slow the server's start. The first interview
+    # start waits for them (a few seconds at most, usually over by then).
+    ctx: AppContext | None = getattr(demo, "interviewer_context", None)
+    if ctx is not None:
+        ctx.warm_up()
     if block:
         demo.block_thread()
     return app, url

@@ -1,9 +1,10 @@
 """Process-wide handles the views share: settings, the session store, the bank and the index.
 
 They are read-only or safe for concurrent use (the store commits each turn in its own
-transaction), so one set serves every browser session. Loading the encoder and opening Chroma
-costs a second or two, so :meth:`AppContext.warm_up` does it in the background at launch and
-the page is served at once; even their modules (Chroma, SQLAlchemy) are imported on first use.
+transaction), so one set serves every browser session. Loading the encoder, opening Chroma and
+readying the offline scorer costs a few seconds, so :meth:`AppContext.warm_up` does it in the
+background once the page is being served; even their modules (Chroma, SQLAlchemy, the engine)
+are imported on first use, never on the way to serving the page.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
     from interviewer.storybank import StoryBank
 
 log = logging.getLogger(__name__)
+
+REHEARSAL_QUESTION = "Tell me about a time you improved a system you owned."
+REHEARSAL_ANSWER = (
+    "I owned our ranking service. I compared two caching designs and chose the simpler one "
+    "because it was easier to operate; p99 latency fell from 80 ms to 45 ms in an A/B test."
+)
 
 
 @dataclass
@@ -90,11 +97,14 @@ class AppContext:
             return secret
 
     def warm_up(self) -> threading.Thread:
-        """Open the store, bank and index off the request path; errors surface on first real use."""
+        """Open the store, bank and index off the request path, then rehearse one scored answer so
+        the first real turn pays no imports or first-inference cost; errors surface on first real use.
+        """
 
         def run() -> None:
             try:
                 _ = self.store, self.index
+                self._rehearse()
             except Exception:  # reported again, with a clear message, when a view needs it
                 log.exception("warm-up failed")
             finally:
@@ -104,3 +114,16 @@ class AppContext:
         thread.start()
         self._warming = thread
         return thread
+
+    def _rehearse(self) -> None:
+        """Score one made-up answer offline (the engine every turn can fall back to): it loads the
+        scorer's models and compiled patterns and runs the encoder once, which a first answer
+        would otherwise wait for. Nothing is saved."""
+        import interviewer.session  # noqa: F401  (the first interview start would import it)
+        from interviewer.bank import Round
+        from interviewer.scoring.factory import offline_scorer
+        from interviewer.scoring.types import ScoringInput
+
+        offline_scorer(self.settings).assess(
+            ScoringInput(round=Round.behavioral, question=REHEARSAL_QUESTION, answer=REHEARSAL_ANSWER)
+        )
