@@ -60,16 +60,20 @@ def levels_by_dimension(dimensions: Mapping[str, Sequence[int | None]], labels: 
     return fig
 
 
-def progress(series: Mapping[str, Sequence[tuple[datetime, float]]]) -> Figure:
-    """One panel per dimension: the session average over time."""
+def _over_time(
+    series: Mapping[str, Sequence[tuple[datetime, float]]], empty: str
+) -> tuple[Figure, list[tuple[Any, str, list[float]]]]:
+    """One panel per non-empty series, a dated line in each; returns (axes, name, values) for the
+    caller's own y scale, or no panels and a figure that says ``empty``."""
     names = [n for n in series if series[n]]
     fig, axes = _figure(max(1, len(names)))
     if not names:
-        axes[0].text(0.5, 0.5, "no finished sessions with scores yet", ha="center", va="center")
+        axes[0].text(0.5, 0.5, empty, ha="center", va="center")
         axes[0].set_axis_off()
-        return fig
+        return fig, []
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
+    panels = []
     for ax, name in zip(axes, names, strict=False):
         points = sorted(series[name])
         xs = [p[0] for p in points]
@@ -81,11 +85,19 @@ def progress(series: Mapping[str, Sequence[tuple[datetime, float]]]) -> Figure:
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         ax.set_title(name, fontsize=10, loc="left")
-        ax.set_ylim(0.8, 4.2)
-        ax.set_yticks([1, 2, 3, 4])
         ax.grid(alpha=0.3)
         ax.tick_params(axis="x", labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
+        panels.append((ax, name, ys))
+    return fig, panels
+
+
+def progress(series: Mapping[str, Sequence[tuple[datetime, float]]]) -> Figure:
+    """One panel per dimension: the session average over time."""
+    fig, panels = _over_time(series, "no finished sessions with scores yet")
+    for ax, _, _ in panels:
+        ax.set_ylim(0.8, 4.2)
+        ax.set_yticks([1, 2, 3, 4])
     return fig
 
 
@@ -93,34 +105,14 @@ def delivery_trend(series: Mapping[str, Sequence[tuple[datetime, float]]]) -> Fi
     """Delivery over sessions: pace (with the comfortable range shaded) and filler words per minute."""
     from interviewer.voice.delivery import FILLERS_PER_MIN_NOTE, PACE_RANGE
 
-    names = [n for n in series if series[n]]
-    fig, axes = _figure(max(1, len(names)))
-    if not names:
-        axes[0].text(0.5, 0.5, "no spoken answers yet: answer by voice to see your delivery", ha="center", va="center")
-        axes[0].set_axis_off()
-        return fig
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-    for ax, name in zip(axes, names, strict=False):
-        points = sorted(series[name])
-        xs = [p[0] for p in points]
-        ys = [p[1] for p in points]
+    fig, panels = _over_time(series, "no spoken answers yet: answer by voice to see your delivery")
+    for ax, name, ys in panels:
         if "filler" in name:
             ax.axhline(FILLERS_PER_MIN_NOTE, color="#f59e0b", lw=1, ls="--")
             ax.set_ylim(0, max(FILLERS_PER_MIN_NOTE * 1.5, max(ys) * 1.15))
         else:
             ax.axhspan(*PACE_RANGE, color="#22c55e", alpha=0.12)
             ax.set_ylim(min(60.0, min(ys) * 0.9), max(220.0, max(ys) * 1.1))
-        ax.plot(xs, ys, marker="o", color="#6366f1")
-        if min(xs) == max(xs):
-            ax.set_xlim(min(xs) - timedelta(days=1), max(xs) + timedelta(days=1))
-        locator = AutoDateLocator(maxticks=5)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.set_title(name, fontsize=10, loc="left")
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.spines[["top", "right"]].set_visible(False)
     return fig
 
 
