@@ -5,6 +5,6 @@ choice, an uploaded dataset) lives in ``gr.State`` / ``gr.BrowserState``, so two
 the app at once share nothing but the read-only bank, index and session database.
 """
 
-from .gradio_import import skip_stub_writing
+from .gradio_import import speed_up_gradio_import
 
-skip_stub_writing()  # before any view imports gradio: see gradio_import
+speed_up_gradio_import()  # before any view imports gradio: see gradio_import
