@@ -23,6 +23,7 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -266,13 +267,14 @@ class LLMJudge:
 
         Key points are matched offline, not by the model, because that is the cheapest honest
         source. It costs no call and no output tokens, only the offline engine's local pass
-        (about 60 ms for a 300-word answer, small beside one model reply). Every round gets
-        matches, also those whose dimensions do not include ``coverage``, where asking the model
-        would add a call. ``similarity`` keeps the meaning the follow-up policy relies on (how
-        near a missed point came, whether its sentence is worth quoting back), where a model
-        would only say yes or no. And an answer gets the same matches in both modes and on every
-        replay. The price: the model's ``coverage`` level and the covered/missed lists are two
-        opinions that can disagree, so each match names its engine.
+        (about 0.2 CPU-seconds for an unseen 300-word answer), run while the model is being
+        asked, so a turn waits no longer for it. Every round gets matches, also those whose
+        dimensions do not include ``coverage``, where asking the model would add a call.
+        ``similarity`` keeps the meaning the follow-up policy relies on (how near a missed point
+        came, whether its sentence is worth quoting back), where a model would only say yes or
+        no. And an answer gets the same matches in both modes and on every replay. The price:
+        the model's ``coverage`` level and the covered/missed lists are two opinions that can
+        disagree, so each match names its engine.
 
         The offline assessment made here also serves a dimension whose reply was malformed and
         the fallback when the endpoint fails. If the offline engine itself breaks, the model's
@@ -296,7 +298,7 @@ class LLMJudge:
             return Assessment(engine=self.name, scores=abstain, flags=[guard], key_points=key_points_of(offline))
         if time.monotonic() < self._down_until:
             return self._fall_back(item, f"{self._down_reason} (endpoint not retried yet)")
-        offline = self._try_offline(item)
+        pending = _offline_pool().submit(self._try_offline, item)  # local CPU while the model is asked
         excluded = injected_spans(item.answer)
         scores: dict[str, DimensionScore] = {}
         malformed: list[str] = []
@@ -305,7 +307,7 @@ class LLMJudge:
                 score = self._grade(item, dim, excluded)
                 if score is None:
                     malformed.append(dim)
-                    offline = offline or self._offline(item)
+                    offline = pending.result() or self._offline(item)
                     fb = offline.scores.get(dim) or DimensionScore(dimension=dim, level=None)
                     score = fb.model_copy(
                         update={
@@ -316,7 +318,8 @@ class LLMJudge:
                 scores[dim] = score
         except LLMUnavailable as e:
             self._down_reason, self._down_until = e.reason, time.monotonic() + self.cooldown_s
-            return self._fall_back(item, e.reason, offline)
+            return self._fall_back(item, e.reason, pending.result())
+        offline = pending.result()
         engine = self.name if not malformed else f"{self.name}+offline"
         reason = f"malformed LLM output for {', '.join(malformed)}: scored offline" if malformed else None
         flags = ["injection"] if excluded else []
@@ -374,6 +377,13 @@ class LLMJudge:
     def _fall_back(self, item: ScoringInput, reason: str, offline: Assessment | None = None) -> Assessment:
         log.warning("%s unavailable, scoring offline: %s", self.name, reason)
         return mark_fallback(offline or self._offline(item), self.name, reason)
+
+
+@lru_cache(maxsize=1)
+def _offline_pool() -> ThreadPoolExecutor:
+    """Where offline passes run beside the model's calls: the turn waits for the slower of the two
+    (the model, by far), not their sum. Two workers: passes serialise on each judge's lock anyway."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="judge-offline")
 
 
 def key_points_of(offline: Assessment | None) -> list[KeyPointMatch]:
