@@ -32,6 +32,10 @@ Messages = Sequence[BaseMessage | tuple[str, str]]
 NO_KEY = "not-needed"
 
 
+#: Finish reasons that mean the reply stopped before the model meant it to.
+CUT_OFF = {"length": "the server's token limit or a full context", "content_filter": "a content filter"}
+
+
 class LLMUnavailable(InterviewerError):
     """The endpoint could not produce a reply after the retry budget; fall back, and say so."""
 
@@ -63,15 +67,23 @@ class LLM:
         return _text(reply.content)
 
     def stream(self, messages: Messages, **params: Any) -> Iterator[str]:
-        """Text deltas as the endpoint sends them; the first one is yielded as soon as it arrives."""
+        """Text deltas as the endpoint sends them; the first one is yielded as soon as it arrives.
+
+        A reply the server cut off (its token limit, a full context, a content filter) raises
+        :class:`LLMUnavailable` after its text: a half question must not pass for a whole one.
+        """
         chat = self.chat.bind(**params) if params else self.chat
+        finish = None
         try:
             for chunk in chat.stream(list(messages)):
+                finish = chunk.response_metadata.get("finish_reason") or finish
                 text = _text(chunk.content)
                 if text:
                     yield text
         except Exception as e:
             raise self._unavailable(e) from e
+        if finish in CUT_OFF:
+            raise LLMUnavailable(self.config.model, f"the reply was cut off ({CUT_OFF[finish]})")
 
     def _unavailable(self, e: Exception) -> Exception:
         reason = describe(e, self.config)

@@ -156,3 +156,16 @@ def test_unreachable_endpoint_is_unavailable() -> None:
     llm = LLM(LLMSettings(base_url=f"http://127.0.0.1:{free_port()}/v1", max_retries=0, timeout_s=2))
     with pytest.raises(LLMUnavailable, match="cannot connect"):
         llm.complete([("user", "x")])
+
+
+@pytest.mark.parametrize(("finish", "why"), [("length", "token limit"), ("content_filter", "content filter")])
+def test_a_streamed_reply_cut_off_by_the_server_is_not_passed_as_whole(finish: str, why: str) -> None:
+    cut = "What did you measure after the launch, and how did you"
+    with OpenAIStubServer([Reply(cut, finish_reason=finish, chunk_size=8)]) as srv:
+        pieces: list[str] = []
+        with pytest.raises(LLMUnavailable, match=f"cut off .*{why}"):
+            for piece in _llm(srv, max_retries=0).stream([("user", "x")]):
+                pieces.append(piece)
+    assert "".join(pieces) == cut  # what arrived was shown; the caller corrects it in the open
+    with OpenAIStubServer([Reply("A whole question?", finish_reason="stop")]) as srv:
+        assert "".join(_llm(srv).stream([("user", "x")])) == "A whole question?"
