@@ -130,8 +130,15 @@ def test_injection_stays_fenced_and_is_never_evidence(stub, offline, rubric) -> 
         fences.add(nonce)
         inside = user[start : user.index(f"<<<END_CANDIDATE_ANSWER {nonce}>>>", start)]
         assert INJECTION in inside and forged in inside  # the forged marker cannot close the real fence
-        assert nonce in req.messages[0]["content"]
-    assert len(fences) == 2  # a fresh nonce per call
+    assert len(fences) == 1  # one nonce per answer: its dimensions share a cacheable prompt prefix
+    systems = {req.messages[0]["content"] for req in stub.chat_requests}
+    assert len(systems) == 1 and fences.isdisjoint(systems.pop())  # the system prompt never changes
+    ownership, impact = (req.messages[1]["content"] for req in stub.chat_requests)
+    end = ownership.index(f"<<<END_CANDIDATE_ANSWER {fences.pop()}>>>")
+    assert ownership[:end] == impact[:end]  # everything up to the end of the answer is shared
+    stub.add(JSONReply(verdict(3, RESULT)))
+    judge(stub, offline, rubric).assess(item(answer, dims=["impact"]))
+    assert stub.chat_requests[-1].messages[1]["content"][:end] != impact[:end]  # a fresh nonce per answer
 
 
 def test_rate_limit_then_success(stub, offline, rubric) -> None:  # type: ignore[no-untyped-def]

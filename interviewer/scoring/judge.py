@@ -5,7 +5,7 @@ A model asked for a score will happily write one; what makes its score worth sho
 discipline around the call: rubric anchors in the prompt, evidence before the level, temperature
 0, a pydantic-validated reply with one retry, and every quote checked verbatim against the answer
 (a level whose quotes are not in the answer is lowered, or abstained when nothing is left). The
-candidate's text is fenced as data with a per-call nonce. When the endpoint fails the judge
+candidate's text is fenced as data with a per-answer nonce. When the endpoint fails the judge
 returns the offline engine's assessment, marked as a fallback: never a silent fake score.
 
 Which key points the answer covers is not asked of the model: the offline engine's coverage
@@ -102,7 +102,10 @@ def parse_verdict(text: str) -> Verdict:
 
 @dataclass(frozen=True)
 class Fence:
-    """Markers around the candidate's text; the nonce makes them impossible to forge from inside."""
+    """Markers around the candidate's text; the nonce makes them impossible to forge from inside.
+
+    One nonce per answer, not per call: the answer is fixed before the nonce exists, and the calls
+    for its dimensions then share a prompt prefix a local server can reuse from its cache."""
 
     open: str
     close: str
@@ -126,14 +129,13 @@ def build_messages(item: ScoringInput, dimension: str, rubric: Rubric | None, fe
     else:
         anchors = "1 = none of the evidence, 2 = partial, 3 = solid, 4 = exemplary"
         name, description = dimension, ""
-    if item.reference:
-        reference = p["reference"].format(points="\n".join(f"- {k}" for k in item.reference))
-    else:
-        reference = p["no_reference"] if dimension == "coverage" else ""
+    reference = p["reference"].format(points="\n".join(f"- {k}" for k in item.reference)) if item.reference else ""
+    no_reference = p["no_reference"] if dimension == "coverage" and not item.reference else ""
     user = p["user"].format(
         round=Round(item.round).value,
         question=item.question,
         reference=reference.strip(),
+        no_reference=no_reference.strip(),
         name=name,
         dimension=dimension,
         description=description,
@@ -142,7 +144,7 @@ def build_messages(item: ScoringInput, dimension: str, rubric: Rubric | None, fe
         close=fence.close,
         answer=item.answer,
     )
-    return [("system", p["system"].format(open=fence.open, close=fence.close)), ("human", user)]
+    return [("system", p["system"]), ("human", user)]
 
 
 def injected_spans(answer: str) -> list[tuple[int, int]]:
@@ -300,11 +302,12 @@ class LLMJudge:
             return self._fall_back(item, f"{self._down_reason} (endpoint not retried yet)")
         pending = _offline_pool().submit(self._try_offline, item)  # local CPU while the model is asked
         excluded = injected_spans(item.answer)
+        fence = Fence.new()
         scores: dict[str, DimensionScore] = {}
         malformed: list[str] = []
         try:
             for dim in dims:
-                score = self._grade(item, dim, excluded)
+                score = self._grade(item, dim, excluded, fence)
                 if score is None:
                     malformed.append(dim)
                     offline = pending.result() or self._offline(item)
@@ -330,12 +333,14 @@ class LLMJudge:
         )
 
     # -- one dimension --------------------------------------------------------------------------
-    def _grade(self, item: ScoringInput, dim: str, excluded: list[tuple[int, int]]) -> DimensionScore | None:
+    def _grade(
+        self, item: ScoringInput, dim: str, excluded: list[tuple[int, int]], fence: Fence
+    ) -> DimensionScore | None:
         """The median of ``samples`` checked verdicts, or ``None`` when every sample was malformed."""
         assert self.llm is not None
         samples = []
         for _ in range(self.samples):
-            verdict = self._ask(item, dim)
+            verdict = self._ask(item, dim, fence)
             if verdict is not None:
                 samples.append(check_evidence(item.answer, verdict, excluded))
         if not samples:
@@ -343,9 +348,9 @@ class LLMJudge:
         best = median_verdict(samples)
         return best.model_copy(update={"dimension": dim, "engine": self.name})
 
-    def _ask(self, item: ScoringInput, dim: str) -> Verdict | None:
+    def _ask(self, item: ScoringInput, dim: str, fence: Fence) -> Verdict | None:
         assert self.llm is not None
-        messages = list(build_messages(item, dim, self.rubric, Fence.new()))
+        messages = list(build_messages(item, dim, self.rubric, fence))
         reply = self.llm.complete(messages)
         try:
             return parse_verdict(reply)
