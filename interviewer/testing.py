@@ -68,7 +68,9 @@ def assessment(
             for d, lv in levels.items()
         },
         key_points=[
-            KeyPointMatch(key_point=kp, index=i, covered=i in covered, similarity=0.8 if i in covered else 0.1)
+            KeyPointMatch(
+                key_point=kp, index=i, covered=i in covered, similarity=0.8 if i in covered else 0.1, engine=engine
+            )
             for i, kp in enumerate(key_points, 1)
         ],
         flags=list(flags),
