@@ -69,6 +69,9 @@ class QuestionReport(BaseModel):
     fallback_reason: str | None = None
     outline: list[str] = Field(default_factory=list, description="model-answer outline, after a weak answer")
     uncertain: bool = Field(default=False, description="levels withheld: only an uncorrected, doubtful transcript")
+    key_points_engine: str | None = Field(
+        default=None, description="what matched the key points, when not the engine that scored (LLM mode)"
+    )
 
 
 class DimensionSummary(BaseModel):
@@ -310,7 +313,17 @@ def _question(qid: str, turns: list[Turn], bank: Bank | None, names: dict[str, s
         fallback_reason=a.fallback_reason if a else None,
         outline=outline,
         uncertain=uncertain,
+        key_points_engine=_matched_by(a),
     )
+
+
+def _matched_by(a: Assessment | None) -> str | None:
+    """The key-point matcher's engine when it differs from the scoring engine (the LLM judge takes
+    its key points from the offline matcher), so covered/missed lists are never misattributed."""
+    if a is None or not a.key_points:
+        return None
+    engine = a.key_points[0].engine
+    return engine if not a.engine.startswith(engine) else None
 
 
 def hire_signal(

@@ -153,3 +153,9 @@ def test_llm_mode_interview_probes_the_key_point_the_answer_left_out(
     assert followup.kind == "followup" and followup.engine == "llm:stub-model"
     assert followup.target == {"kind": "key_point", "dimension": None, "key_point": left_out,
                                "label": question.key_points[-1]}
+    report = iv.end()
+    q = report["rounds"][0]["questions"][0]
+    assert q["key_points_engine"] == "offline" and q["missed"] == [question.key_points[-1]]
+    from interviewer.report import Report, render
+
+    assert "(key points matched by the offline engine)" in render(Report.model_validate(report), "md")

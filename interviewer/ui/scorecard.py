@@ -133,7 +133,10 @@ def questions_html(report: Report) -> str:
                     f" <span class='iv-muted'>({_e(s.engine)})</span> {_e(s.rationale)}</p>{quotes}{missing}"
                 )
             if q.missed:
-                body.append("<p><b>Left out:</b></p><ul>" + "".join(f"<li>{_e(m)}</li>" for m in q.missed) + "</ul>")
+                by = q.key_points_engine
+                note = f" <span class='iv-muted'>(matched by {_e(by)})</span>" if by else ""
+                items = "".join(f"<li>{_e(m)}</li>" for m in q.missed)
+                body.append(f"<p><b>Left out:</b>{note}</p><ul>{items}</ul>")
             if q.hints:
                 body.append("<p><b>Hints asked:</b> " + " · ".join(_e(h) for h in q.hints) + "</p>")
             if q.outline:
