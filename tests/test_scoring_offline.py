@@ -232,6 +232,64 @@ def test_segment_labels_story_parts_and_flags() -> None:
     assert by_text["Everyone was"].star is None  # a feel-good ending is not a result
 
 
+LED_Q = "Tell me about a time you led the technical design of an ML system that several engineers built together."
+ONE_LINER = "I migrated the ranking service to a 2-tower model and latency dropped by 40%."
+FULLER = (
+    "Our team had slow ranking. I migrated it to a two-tower model myself, choosing it over item-to-item for "
+    "freshness. Latency dropped from 90 to 54 ms in an A/B test, and I learned to benchmark earlier."
+)
+
+
+def test_a_sentence_carries_every_part_its_clauses_state() -> None:
+    (s,) = segment("I added a cache and latency fell by half, and I learned to profile first.")
+    assert {StarPart.action, StarPart.result, StarPart.reflection} <= s.parts
+    (one,) = segment(ONE_LINER)
+    assert {StarPart.action, StarPart.result} <= one.parts
+    assert not one.parts & {StarPart.situation, StarPart.task}  # acting and reporting is no setting
+
+
+def test_own_action_is_never_team_only() -> None:
+    """A first-person sentence that sounds like teamwork to the role model is still the candidate's."""
+    by_start = {s.text.split()[0]: s for s in segment(FULLER)}
+    mine = by_start["I"]
+    assert mine.role in (Role.action, Role.decision) and "team_only" not in mine.flags
+    assert mine.cues.decision and mine.cues.preference
+    assert by_start["Our"].star is StarPart.situation
+    assert {StarPart.result, StarPart.reflection} <= by_start["Latency"].parts
+
+
+def test_a_problem_before_any_action_is_the_situation() -> None:
+    first, *_ = segment(
+        "Our image service was timing out at peak. I added a cache and latency fell by half, and I learned to "
+        "profile first."
+    )
+    assert first.role is Role.situation
+
+
+def test_fuller_story_outscores_its_one_line_summary(scorer: OfflineScorer) -> None:
+    """The hand-found bug: the one-liner won on ownership and STAR and both got trade-offs 1."""
+    short, full = assess(scorer, ONE_LINER, question=LED_Q), assess(scorer, FULLER, question=LED_Q)
+    for dim in ("ownership", "impact", "tradeoffs", "star"):
+        assert (full.scores[dim].level or 1) >= (short.scores[dim].level or 1), dim
+    for dim in ("ownership", "tradeoffs", "star"):
+        assert (full.scores[dim].level or 1) > (short.scores[dim].level or 1), dim
+    assert short.scores["star"].level == 2  # no situation at all: fragmentary, however complete it sounds
+    assert short.scores["ownership"].level == 2  # one action, no decision: a participant's account
+    assert "set the scene" in short.scores["star"].missing
+    assert "no options weighed" not in (full.scores["tradeoffs"].rationale or "")
+    assert "no decision of your own" not in (full.scores["ownership"].rationale or "")
+    assert "own actions" in (full.scores["star"].rationale or "")
+
+
+def test_a_brief_complete_story_is_star_three(scorer: OfflineScorer) -> None:
+    """Setting, action and result earn the STAR 3 anchor however few the sentences."""
+    story = (
+        "Our ranking service was too slow at evening peak. I migrated it to a two-tower model and latency "
+        "dropped by 40%."
+    )
+    assert assess(scorer, story).scores["star"].level == 3
+
+
 def test_bank_questions_supply_their_own_key_points() -> None:
     from interviewer.bank import load_bank
     from interviewer.config import PROJECT_ROOT

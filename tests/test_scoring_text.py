@@ -6,7 +6,7 @@ import pytest
 
 from interviewer.scoring.cues import cues
 from interviewer.scoring.quotes import QuoteError, is_verbatim, locate, verify_quotes
-from interviewer.scoring.segment import split_sentences
+from interviewer.scoring.segment import Span, split_clauses, split_sentences
 
 
 def texts(answer: str) -> list[str]:
@@ -58,6 +58,49 @@ def test_split_of_nothing_is_empty(answer: str) -> None:
     assert split_sentences(answer) == []
 
 
+def clauses(sentence: str) -> list[str]:
+    span = Span(sentence, 10, 10 + len(sentence))  # an offset inside a longer answer
+    pieces = split_clauses(span)
+    for c in pieces:
+        assert span.text[c.start - 10 : c.end - 10] == c.text  # every clause is quotable as is
+    return [c.text for c in pieces]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "I migrated the ranking service to a 2-tower model and latency dropped by 40%.",
+            ["I migrated the ranking service to a 2-tower model", "and latency dropped by 40%."],
+        ),
+        (
+            "Latency dropped from 90 to 54 ms in an A/B test, and I learned to benchmark earlier.",
+            ["Latency dropped from 90 to 54 ms in an A/B test", "and I learned to benchmark earlier."],
+        ),
+        (
+            "When our ranking got slow, I profiled it; the feature fetch was the culprit.",
+            ["When our ranking got slow", "I profiled it", "the feature fetch was the culprit."],
+        ),
+        # a participle keeps its subject, coordinated verbs share theirs, a noun list is not a clause
+        (
+            "I migrated it to a two-tower model myself, choosing it over item-to-item for freshness.",
+            ["I migrated it to a two-tower model myself, choosing it over item-to-item for freshness."],
+        ),
+        (
+            "I cleaned the labels and retrained and evaluated the model.",
+            ["I cleaned the labels and retrained and evaluated the model."],
+        ),
+        (
+            "I trained the model and the baseline on the same data.",
+            ["I trained the model and the baseline on the same data."],
+        ),
+        ("I did, and it worked.", ["I did, and it worked."]),  # a piece under three words stays whole
+    ],
+)
+def test_split_clauses_where_a_new_subject_starts(sentence: str, expected: list[str]) -> None:
+    assert clauses(sentence) == expected
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -86,6 +129,7 @@ def test_numbers_that_are_not_results() -> None:
         ("p99 latency dropped from 180 ms to 90 ms.", True),
         ("Click-through rose 3.1% versus control in a two-week A/B test.", True),
         ("Training time was halved.", True),
+        ("Latency fell by half after the cache went in.", True),
         ("We hit 0.81 AUC.", False),
         ("CTR was 4 percent.", False),
     ],
@@ -100,6 +144,44 @@ def test_agency_cues() -> None:
     passive = cues("It was decided that the model would be retrained weekly.")
     assert passive.decided_for_me and passive.team_only and not passive.decision
     assert cues("The team decided to rewrite it.").decided_for_me
+
+
+@pytest.mark.parametrize(
+    ("sentence", "decision", "preference"),
+    [
+        ("I migrated it to a two-tower model myself, choosing it over item-to-item for freshness.", True, True),
+        ("I used gradient boosting instead of the deep model because our labels were too sparse.", True, True),
+        ("For freshness, I chose a two-tower model over item-to-item.", True, True),
+        ("Rather than retraining nightly, I set up streaming updates to keep embeddings fresh.", True, True),
+        ("I distilled it, picking a small MLP over the full transformer to fit our GPU budget.", True, True),
+        # a choice with a reason of taste, or with no reason, is a decision but weighs nothing
+        ("I chose streaming over batch because it is better.", True, False),
+        ("I picked the two-tower model over item-to-item.", True, False),
+        # "over" after something other than a choice, a choice still to be made, someone else's choice
+        ("I kept the job running over the weekend to check latency.", False, False),
+        ("I had to choose a model before the launch.", False, False),
+        ("My lead picked gradient boosting over the deep model because of latency.", False, True),
+    ],
+)
+def test_a_choice_over_an_alternative_for_a_criterion(sentence: str, decision: bool, preference: bool) -> None:
+    c = cues(sentence)
+    assert c.decision is decision
+    assert c.preference is preference
+    if preference:
+        assert c.options >= 1 and c.reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "options"),
+    [
+        ("Between fine-tuning a transformer and a small fastText model, I went with fastText.", True),
+        ("I migrated it myself, choosing it over item-to-item.", True),
+        ("We shipped it over the summer.", False),
+        ("Between the two launches I went on holiday.", False),
+    ],
+)
+def test_options_cue(sentence: str, options: bool) -> None:
+    assert (cues(sentence).options > 0) is options
 
 
 def test_criteria_are_counted_by_kind() -> None:

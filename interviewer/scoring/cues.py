@@ -101,6 +101,9 @@ DECISION_VERB = _rx(
     r"\b(?:decided|chose|picked|proposed|pushed|argued|convinced|persuaded|insisted|recommended|opted|"
     r"prioriti[sz]ed|vetoed|pitched|suggested|committed|overruled|redesigned|scoped|descoped|"
     r"made\s+the\s+(?:call|decision|case)|went\s+with|settled\s+on|ruled\s+out|killed|cut\s+(?:the|scope))\b",
+    # the participle carries the choice as well as the past: "I migrated it, choosing it over item-to-item";
+    # "I had to choose" is a task, not a choice made
+    r"(?<!\bto\s)\b(?:choosing|opting|picking|going\s+with|settling\s+on)\b",
     r"\bmy\s+(?:decision|call|proposal|recommendation|idea|suggestion|plan|design|argument)\b",
 )
 REASON = _rx(
@@ -219,10 +222,15 @@ NON_RESULT_NUMBER = _rx(
     r"\b(?:over|for|in|within|took)\s+(?:about\s+)?\d+\s+(?:months?|weeks?|years?)\b",
     r"\b\d+\s+(?:hours?|days?)\s+(?:a|per)\s+(?:week|day)\b",
 )
+_CHANGE_VERB = (
+    r"\b(?:reduced|increased|improved|dropped|cut|grew|lifted|raised|lowered|decreased|"
+    r"fell|rose|went\s+up|went\s+down|boosted|saved|shrank|halved|doubled|tripled|gained|lost)\b"
+)
 CHANGE = _rx(
     r"\bfrom\s+\S+.{0,30}?\bto\s+\S*\d",
-    r"\b(?:reduced|increased|improved|dropped|cut|grew|lifted|raised|lowered|decreased|"
-    r"fell|rose|went\s+up|went\s+down|boosted|saved|shrank|halved|doubled|tripled|gained|lost)\b.{0,40}?\d",
+    rf"{_CHANGE_VERB}.{{0,40}}?\d",
+    # a change in words: "latency fell by half", "cut cost by a third", "grew threefold"
+    rf"{_CHANGE_VERB}.{{0,40}}?\b(?:by\s+(?:half|a\s+(?:half|third|quarter)|two-thirds)|in\s+half|\w+-?fold)\b",
     r"[+\-−]\s?\d+(?:[.,]\d+)?\s*(?:%|pp|points?|bps)",
     r"\d+(?:[.,]\d+)?\s*(?:x|×)\s+(?:faster|cheaper|fewer|more|less|smaller)",
     r"\d+(?:[.,]\d+)?\s*(?:%|percent|points?|pp)\s+(?:higher|lower|better|worse|more|less|fewer|faster|slower|cheaper|lift|improvement|"
@@ -295,7 +303,23 @@ VAGUE_RESULT = _rx(
 )
 
 # -- trade-offs ---------------------------------------------------------------------------
+# One option taken in place of another: "choosing it over item-to-item", "instead of a nightly job",
+# "rather than retrain". A bare "over" is only a choice after a verb of choosing ("over the summer" is not).
+_CHOICE_VERB = (
+    r"(?:chose|choose|choosing|chosen|picked|picking|pick|preferred|prefer|preferring|favou?red|favou?ring|"
+    r"opted\s+for|opting\s+for|went\s+with|going\s+with|go\s+with|selected|selecting|settled\s+on|backed)"
+)
+_NOT_A_RIVAL = r"(?!\s+(?:the\s+)?(?:past|next|last|course|weekend|summer|winter|years?|months?|weeks?|days?|time|\d))"
+_CHOSEN_OVER = rf"\b{_CHOICE_VERB}\b[^.;:!?]{{1,60}}?\bover\b{_NOT_A_RIVAL}"
+CHOICE_OVER = _rx(_CHOSEN_OVER, r"\binstead\s+of\b", r"\brather\s+than\b")
+# What ties the choice to a reason: "... over item-to-item for freshness", "... because it handles new items".
+_REASON_LINK = _rx(
+    r"\bfor\b", r"\bbecause\b", r"\bsince\b", r"\bas\b", r"\bgiven\b", r"\bdue\s+to\b", r"\bso\b", r"\bto\b"
+)
+_LEADING_REASON = _rx(r"^\W*(?:for|because|since|given|to|with|as)\b")
+
 OPTIONS = _rx(
+    _CHOSEN_OVER,
     r"\binstead\s+of\b",
     r"\binstead\b",
     r"\brather\s+than\b",
@@ -313,6 +337,7 @@ OPTIONS = _rx(
     r"\bthe\s+other\s+(?:option|approach|choice|way)\b",
     r"\bwhether\s+to\b.*\bor\b",
     r"\b(?:choose|chose|choosing|decide|decided|pick|picked)\s+between\b",
+    rf"\bbetween\b[^.;:!?]{{3,80}}?\band\b[^.;:!?]{{3,80}}?\b{_CHOICE_VERB}\b",  # "between X and Y, I went with X"
     r"\bpossibilities\b",
     r"\bapproaches\b",
     r"\b(?:looked\s+at|evaluated|compared|considered|explored|weighed)\b[^.;]*,[^.;]*\b(?:and|or)\b",
@@ -681,6 +706,28 @@ RUBRIC_TALK = _rx(
 )
 
 
+def preferred(text: str) -> bool:
+    """One option chosen over another for a named criterion: "choosing it over item-to-item for freshness".
+
+    The criterion must sit in the reason the choice gives (after "for", "because", "to"...) or lead the
+    sentence ("For freshness, I chose..."); a choice with a reason of taste ("because it's better") is not
+    weighed, and a criterion elsewhere in the sentence is not connected to the choice.
+    """
+    for m in CHOICE_OVER.finditer(text):
+        tail = text[m.end() :]
+        link = _REASON_LINK.search(tail)
+        if link and _names_criterion(tail[link.start() :]):
+            return True
+        head = text[: m.start()]
+        if _LEADING_REASON.search(head) and _names_criterion(head):
+            return True
+    return False
+
+
+def _names_criterion(text: str) -> bool:
+    return any(rx.search(text) for rx in CRITERIA.values())
+
+
 @dataclass(frozen=True)
 class Cues:
     """The cues of one sentence: booleans and small counts, cheap to compute and to explain."""
@@ -712,6 +759,7 @@ class Cues:
     business: bool
     vague_result: bool
     options: int
+    preference: bool
     cost: int
     comparative: int
     criteria: tuple[str, ...]
@@ -741,12 +789,78 @@ class Cues:
         return self.change or (self.numbers > self.non_result_numbers and self.baseline)
 
 
+@dataclass(frozen=True)
+class ClauseCues:
+    """The few cues that say which STAR part one clause of a story is. Every clause of every
+    sentence is read, so this is a cheap subset of :class:`Cues`, computed the same way."""
+
+    first_person: bool
+    mentions_i: bool
+    task: bool
+    weak_i: bool
+    decided_for_me: bool
+    passive: bool
+    hypothetical: bool
+    reflection: bool
+    lesson: bool
+    result_number: bool
+    vague_result: bool
+    empty_talk: bool  # filler, "trade-offs" named without any, buzzwords
+
+    @classmethod
+    def of(cls, c: Cues) -> ClauseCues:
+        """A one-clause sentence's, from the cues already read for the sentence."""
+        return cls(
+            c.first_person,
+            c.mentions_i,
+            c.task,
+            c.weak_i,
+            c.decided_for_me,
+            c.passive,
+            c.hypothetical,
+            c.reflection,
+            c.lesson,
+            c.result_number,
+            c.vague_result,
+            c.filler or c.vacuous_tradeoff or c.buzz > 0,
+        )
+
+
+def clause_cues(text: str) -> ClauseCues:
+    text = DISCOURSE.sub("", text, count=1)
+    reflection = bool(REFLECTION.search(text))
+    numbers, non_result = _count_numbers(text)
+    change = bool(CHANGE.search(text)) and numbers > non_result
+    return ClauseCues(
+        first_person=bool(FIRST_PERSON.search(text)),
+        mentions_i=bool(MENTIONS_I.search(text)),
+        task=bool(TASK.search(text)),
+        weak_i=bool(WEAK_I.search(text)),
+        decided_for_me=bool(DECIDED_FOR_ME.search(text)),
+        passive=bool(PASSIVE.search(text)),
+        hypothetical=bool(HYPOTHETICAL.search(text)) and not reflection,
+        reflection=reflection,
+        lesson=bool(LESSON.search(text)),
+        result_number=change or (numbers > non_result and bool(BASELINE.search(text))),
+        vague_result=bool(VAGUE_RESULT.search(text)),
+        empty_talk=bool(FILLER.search(text) or VACUOUS_TRADEOFF.search(text) or BUZZ.search(text)),
+    )
+
+
+def _count_numbers(text: str) -> tuple[int, int]:
+    """Numbers of any kind, and how many of them are not results (team sizes, dates, data volumes)."""
+    numbers = len(NUMBER.findall(text)) + len(NUMBER_WORD.findall(text))
+    return numbers, min(len(NON_RESULT_NUMBER.findall(text)), numbers)
+
+
 def cues(text: str) -> Cues:
     injection = bool(INJECTION.search(text)) or (len(RUBRIC_TALK.findall(text)) >= 2 and not MENTIONS_I.search(text))
     text = DISCOURSE.sub("", text, count=1)
     agent = bool(FIRST_PERSON.search(text))
-    numbers = len(NUMBER.findall(text)) + len(NUMBER_WORD.findall(text))
-    non_result = len(NON_RESULT_NUMBER.findall(text))
+    numbers, non_result = _count_numbers(text)
+    preference = preferred(text)
+    # taking one option over another is a choice whatever the verb: "I used X instead of Y"
+    chose = bool(DECISION_VERB.search(text) or CHOICE_OVER.search(text))
     return Cues(
         first_person=agent,
         mentions_i=bool(MENTIONS_I.search(text)),
@@ -755,8 +869,8 @@ def cues(text: str) -> Cues:
         weak_i=bool(WEAK_I.search(text)),
         team=bool(TEAM.search(text)),
         passive=bool(PASSIVE.search(text)),
-        decision=bool(DECISION_VERB.search(text)) and agent and not DECIDED_FOR_ME.search(text),
-        reason=bool(REASON.search(text)),
+        decision=chose and agent and not DECIDED_FOR_ME.search(text),
+        reason=bool(REASON.search(text)) or preference,
         unasked=bool(UNASKED.search(text)),
         noticed=bool(NOTICED.search(text)) and agent,
         against=bool(AGAINST.search(text)) and agent,
@@ -768,13 +882,14 @@ def cues(text: str) -> Cues:
         reflection=bool(REFLECTION.search(text)),
         lesson=bool(LESSON.search(text)),
         numbers=numbers,
-        non_result_numbers=min(non_result, numbers),
+        non_result_numbers=non_result,
         change=bool(CHANGE.search(text)) and numbers > non_result,
         baseline=bool(BASELINE.search(text)),
         measurement=bool(MEASUREMENT.search(text)),
         business=bool(BUSINESS.search(text)),
         vague_result=bool(VAGUE_RESULT.search(text)),
         options=len(OPTIONS.findall(text)),
+        preference=preference,
         cost=len(COST.findall(text)),
         comparative=len(COMPARATIVE.findall(text)),
         criteria=tuple(k for k, rx in CRITERIA.items() if rx.search(text)),

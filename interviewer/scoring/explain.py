@@ -84,7 +84,9 @@ def missing_text(dim: str, level: int, f: dict[str, float], missed: Sequence[Key
     if dim == "tradeoffs":
         return {
             1: "name a real alternative you considered and why you did not choose it",
-            2: "compare two options on an explicit criterion (latency, cost, accuracy, risk) and say what the "
+            2: "say what the chosen option cost you (latency, money, risk, engineering time) next to what it won"
+            if f["weighed"]
+            else "compare two options on an explicit criterion (latency, cost, accuracy, risk) and say what the "
             "choice gave up",
             3: _first(
                 [
@@ -113,6 +115,10 @@ def missing_text(dim: str, level: int, f: dict[str, float], missed: Sequence[Key
                 [
                     (f["i_actions"] == 0, "describe the concrete steps you yourself took, in order"),
                     (f["has_result"] == 0, "finish the story with its result: what actually happened"),
+                    (
+                        f["has_setting"] == 0,
+                        "set the scene first, in a sentence or two: the situation and what you were asked to achieve",
+                    ),
                     (True, "keep the situation brief and give most of the answer to your actions and the result"),
                 ]
             ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from interviewer.scoring.evidence import Role, SentenceEvidence
+from interviewer.scoring.evidence import Role, SentenceEvidence, StarPart
 from interviewer.scoring.types import KeyPointMatch
 
 # Models are per dimension, or per dimension and round group where the evidence looks different:
@@ -53,6 +53,7 @@ def model_key(dim: str, story: bool) -> str:
 
 
 _ACTION_ROLES = (Role.action, Role.decision, Role.alternatives)
+_SETTING = frozenset((StarPart.situation, StarPart.task))
 _RESULT_ROLES = (Role.result, Role.vague_result)
 
 
@@ -108,11 +109,13 @@ def driver_kinds(content: list[SentenceEvidence]) -> set[str]:
 
 def is_weighing(s: SentenceEvidence) -> bool:
     """A criterion set against a cost or a comparison, with some substance: "X is cheaper but staler",
-    "but Adam keeps two extra floats per parameter, tripling the memory"."""
+    "but Adam keeps two extra floats per parameter, tripling the memory", or one option taken over
+    another for a named criterion: "choosing it over item-to-item for freshness"."""
     c = s.cues
-    if not c.criteria or not (c.cost or c.comparative):
+    if not c.criteria or not (c.cost or c.comparative or c.preference):
         return False
     support = (c.cost >= 1) + (c.comparative >= 1) + (c.options >= 1) + (len(c.criteria) >= 2) + (c.numbers > 0)
+    support += c.preference
     return support >= 2
 
 
@@ -125,7 +128,11 @@ def is_result(s: SentenceEvidence) -> bool:
     """An outcome of the work; "it went well" and "everyone was happy" are not (impact level 1)."""
     if s.cues.vague_result and not s.cues.numbers:
         return False
-    return s.role in _RESULT_ROLES or (s.cues.result_number and s.p("result", "vague_result") >= 0.1)
+    return (
+        s.role in _RESULT_ROLES
+        or StarPart.result in s.parts
+        or (s.cues.result_number and s.p("result", "vague_result") >= 0.1)
+    )
 
 
 def is_measured(s: SentenceEvidence) -> bool:
@@ -139,9 +146,17 @@ def extract(ev: Evidence, story: bool = True) -> dict[str, float]:
     # Shares of STAR parts are by words: one long background run-on outweighs three short actions.
     words = max(sum(s.span.words for s in content), 1)
 
-    mine = [s for s in content if own(s) and s.role is not Role.reflection]
+    # a lesson is not an action, but "I added a cache, and I learned to profile first" also acts
+    mine = [s for s in content if own(s) and (s.role is not Role.reflection or StarPart.action in s.parts)]
     # A sentence can act and report: "I fixed the serving code, and the errors stopped" is both.
-    actions = [s for s in mine if s.role in _ACTION_ROLES or s.role is Role.task or s.p("action", "decision") >= 0.2]
+    actions = [
+        s
+        for s in mine
+        if s.role in _ACTION_ROLES
+        or s.role is Role.task
+        or s.p("action", "decision") >= 0.2
+        or StarPart.action in s.parts
+    ]
     decisions = [s for s in mine if s.role is Role.decision or s.cues.decision]
     hyp = [s for s in content if s.role is Role.hypothetical]
     team_only = [s for s in content if "team_only" in s.flags]
@@ -196,18 +211,31 @@ def extract(ev: Evidence, story: bool = True) -> dict[str, float]:
         "buzz_density": min(sum(s.cues.buzz for s in ev.sentences) / words * 10, 1.0),
         "overclaim": min(sum(s.cues.overclaim for s in content) / words * 100 / 3, 1.0),  # 3 per 100 words saturates
         # STAR
-        "has_situation": float(any(s.role is Role.situation for s in content)),
-        "has_task": float(any(s.role is Role.task for s in content)),
+        "has_situation": float(any(StarPart.situation in s.parts for s in content)),
+        "has_task": float(any(StarPart.task in s.parts for s in content)),
         "i_actions": _cap(len(actions), 3),
         "has_result": float(bool(results)),
-        "has_reflection": float(any(s.role is Role.reflection for s in content)),
+        "has_reflection": float(any(StarPart.reflection in s.parts for s in content)),
         "action_share": sum(s.span.words for s in actions) / words,
         "situation_share": background_words(content) / words,
+        # anything that sets the scene: a situation or task, or background without the candidate in it
+        "has_setting": float(any(s.parts & _SETTING for s in content) or background_words(content) > 0),
         # coverage
         "cov_frac": sum(k.covered for k in kps) / len(kps) if kps else 0.0,
     }
     f.update(tiers(f))
     return f
+
+
+def complete_story(f: dict[str, float]) -> bool:
+    """STAR's level-3 anchor: a setting, the candidate's actions and a result are all there."""
+    return bool(f["has_setting"] and f["i_actions"] and f["has_result"])
+
+
+def shows_ownership(f: dict[str, float]) -> bool:
+    """Some level-3 ownership evidence: a decision of one's own, a driving signal, or several concrete
+    own actions; one action sentence alone ("I migrated the service") is a participant's account."""
+    return bool(f["decisions"] or f["driver_kinds"] or f["noticed"] or f["i_actions"] >= 2 / 3)
 
 
 def tiers(f: dict[str, float]) -> dict[str, float]:
@@ -243,7 +271,7 @@ def tiers(f: dict[str, float]) -> dict[str, float]:
     star = 1
     if not hyp and (f["i_actions"] or f["has_result"]):
         star = 2
-        if f["i_actions"] and f["has_result"]:
+        if complete_story(f):
             star = 3
             if f["has_reflection"] and f["situation_share"] < 0.4:
                 star = 4

@@ -24,6 +24,7 @@ from interviewer.scoring.evidence import Role, SentenceEvidence, label
 from interviewer.scoring.explain import anchor, found_text, missing_text
 from interviewer.scoring.features import (
     Evidence,
+    complete_story,
     extract,
     is_alternative,
     is_measured,
@@ -31,6 +32,7 @@ from interviewer.scoring.features import (
     is_weighing,
     model_key,
     own,
+    shows_ownership,
 )
 from interviewer.scoring.model import Artifact, OrdinalModel, load_artifact
 from interviewer.scoring.quotes import verify_quotes
@@ -221,7 +223,7 @@ class OfflineScorer:
             )
         f = a.features
         s = model.score(f)
-        level = min(model.level(s), self._cap(dim, a))
+        level = min(max(model.level(s), self._floor(dim, a)), self._cap(dim, a))
         conf = float(model.probabilities(s)[level - 1])
         missed = [k for k in a.key_points if not k.covered]
         found = found_text(dim, f, len(a.key_points) - len(missed), len(a.key_points))
@@ -236,17 +238,25 @@ class OfflineScorer:
             confidence=round(conf, 3),
         )
 
+    def _floor(self, dim: str, a: Analysis) -> int:
+        """Where an anchor is met outright, the level cannot fall below it: a short story with a brief
+        setting, the candidate's action and a result is STAR 3 however few its sentences."""
+        f = a.features
+        if dim == "star" and complete_story(f) and f["situation_share"] < self.thresholds["long_situation"]:
+            return 3
+        return 1
+
     def _cap(self, dim: str, a: Analysis) -> int:
         """Where the rubric is categorical, the evidence bounds the level whatever the model says."""
         f = a.features
         if a.item.round == Round.behavioral and "hypothetical" in a.flags and dim in ("ownership", "impact", "star"):
             return 1
-        if dim == "ownership" and f["i_share"] == 0:
-            return 1
+        if dim == "ownership":
+            return 1 if f["i_share"] == 0 else 4 if shows_ownership(f) else 2
         if dim == "impact":
             return 1 if not f["result_any"] else 4 if f["result_measured"] else 2
         if dim == "star":
-            if not f["i_actions"] or not f["has_result"]:
+            if not complete_story(f):
                 return 2
             brief = f["situation_share"] < self.thresholds["long_situation"]
             return 4 if f["has_reflection"] and brief else 3
