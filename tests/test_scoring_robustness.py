@@ -2,8 +2,9 @@
 
 Thresholds are the issue's: minimal pairs ordered >= 90 %, paraphrases within one level >= 95 %,
 non-answers 1 or null everywhere, injected instructions never raise a level, padding raises no
-level, quotes verbatim, held-out QWK >= 0.70 per required dimension. Each file is scored once per
-session (module fixtures), so the whole module costs one pass over about 400 answers.
+level, quotes verbatim, held-out QWK >= 0.70 per required dimension, and every hand-found
+regression stays fixed. Each file is scored once per session (module fixtures), so the whole
+module costs one pass over about 400 answers.
 """
 
 from __future__ import annotations
@@ -86,6 +87,18 @@ def test_paraphrases_stay_within_one_level(scorer: OfflineScorer) -> None:
             if max(levels) - min(levels) > 1:
                 unstable.append((r["id"], dim, levels))
     assert 1 - len(unstable) / total >= 0.95, unstable
+
+
+def test_regressions_stay_fixed(scorer: OfflineScorer) -> None:
+    """Bugs found by hand: a fuller answer must never score below the weaker one it used to lose to."""
+    wrong = []
+    for r in load(ROBUST / "regressions.jsonl"):
+        better, worse = score(scorer, r, r["better"]), score(scorer, r, r["worse"])
+        for dim in REQUIRED[r["round"]]:
+            b, w = level(better, dim), level(worse, dim)
+            if b < w or (dim in r["higher"] and b == w):
+                wrong.append((r["id"], dim, b, w))
+    assert not wrong, wrong
 
 
 def test_non_answers_score_one_or_null(scorer: OfflineScorer) -> None:
