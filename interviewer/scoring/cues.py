@@ -9,6 +9,7 @@ Each cue is a narrow, named regular expression so a surprising score can be trac
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -228,9 +229,8 @@ _CHANGE_VERB = (
 )
 CHANGE = _rx(
     r"\bfrom\s+\S+.{0,30}?\bto\s+\S*\d",
-    rf"{_CHANGE_VERB}.{{0,40}}?\d",
-    # a change in words: "latency fell by half", "cut cost by a third", "grew threefold"
-    rf"{_CHANGE_VERB}.{{0,40}}?\b(?:by\s+(?:half|a\s+(?:half|third|quarter)|two-thirds)|in\s+half|\w+-?fold)\b",
+    # in digits or in words: "latency fell by half", "cut cost by a third", "grew threefold"
+    rf"{_CHANGE_VERB}.{{0,40}}?(?:\d|\b(?:by\s+(?:half|a\s+(?:half|third|quarter)|two-thirds)|in\s+half|\w+-?fold)\b)",
     r"[+\-−]\s?\d+(?:[.,]\d+)?\s*(?:%|pp|points?|bps)",
     r"\d+(?:[.,]\d+)?\s*(?:x|×)\s+(?:faster|cheaper|fewer|more|less|smaller)",
     r"\d+(?:[.,]\d+)?\s*(?:%|percent|points?|pp)\s+(?:higher|lower|better|worse|more|less|fewer|faster|slower|cheaper|lift|improvement|"
@@ -706,14 +706,15 @@ RUBRIC_TALK = _rx(
 )
 
 
-def preferred(text: str) -> bool:
+def preferred(text: str, choices: Sequence[re.Match[str]] | None = None) -> bool:
     """One option chosen over another for a named criterion: "choosing it over item-to-item for freshness".
 
     The criterion must sit in the reason the choice gives (after "for", "because", "to"...) or lead the
     sentence ("For freshness, I chose..."); a choice with a reason of taste ("because it's better") is not
-    weighed, and a criterion elsewhere in the sentence is not connected to the choice.
+    weighed, and a criterion elsewhere in the sentence is not connected to the choice. ``choices``:
+    the sentence's :data:`CHOICE_OVER` matches, when the caller has them already.
     """
-    for m in CHOICE_OVER.finditer(text):
+    for m in CHOICE_OVER.finditer(text) if choices is None else choices:
         tail = text[m.end() :]
         link = _REASON_LINK.search(tail)
         if link and _names_criterion(tail[link.start() :]):
@@ -858,9 +859,10 @@ def cues(text: str) -> Cues:
     text = DISCOURSE.sub("", text, count=1)
     agent = bool(FIRST_PERSON.search(text))
     numbers, non_result = _count_numbers(text)
-    preference = preferred(text)
+    choices = list(CHOICE_OVER.finditer(text))
+    preference = preferred(text, choices)
     # taking one option over another is a choice whatever the verb: "I used X instead of Y"
-    chose = bool(DECISION_VERB.search(text) or CHOICE_OVER.search(text))
+    chose = bool(choices) or bool(DECISION_VERB.search(text))
     return Cues(
         first_person=agent,
         mentions_i=bool(MENTIONS_I.search(text)),
