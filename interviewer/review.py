@@ -143,7 +143,12 @@ def _quote(text: str) -> str:
 def questions_for(evidence: Sequence[SentenceEvidence], assessment: Assessment) -> list[str]:
     """Questions whose answers would fill the story's gaps; each names the gap, none supplies a fact."""
     content = [s for s in evidence if not s.excluded]
-    has = {p: any(s.star is p for s in content) for p in PARTS}
+
+    def states(s: SentenceEvidence, part: StarPart) -> bool:
+        """A sentence's main part, or one a clause of it states ("Latency fell 40%, and I learned ...")."""
+        return s.star is part or part in s.parts
+
+    has = {p: any(states(s, p) for s in content) for p in PARTS}
     roles = {s.role for s in content}
     qs: list[str] = []
     hypothetical = [s for s in content if s.role is Role.hypothetical]
@@ -154,7 +159,7 @@ def questions_for(evidence: Sequence[SentenceEvidence], assessment: Assessment) 
         qs.append("Where and when did this happen, and what was at stake for the team or the users?")
     if not has[StarPart.task]:
         qs.append("What exactly were you responsible for here, and who gave you that goal (or did you take it on)?")
-    own_actions = [s for s in content if s.star is StarPart.action and s.role is not Role.team_action]
+    own_actions = [s for s in content if states(s, StarPart.action) and s.role is not Role.team_action]
     team_only = [s for s in content if "team_only" in s.flags]
     if not own_actions:
         qs.append("What did you personally do? Walk me through the steps you took yourself.")
@@ -162,10 +167,10 @@ def questions_for(evidence: Sequence[SentenceEvidence], assessment: Assessment) 
         qs.append(f'You said "{_quote(team_only[0].text)}". What was your own part in that?')
     if not any(s.role is Role.decision or (s.cues.decision and s.cues.first_person) for s in content):
         qs.append("Which decision in this story was yours, and why did you make it?")
-    if Role.alternatives not in roles:
+    if Role.alternatives not in roles and not any(s.cues.preference for s in content):
         qs.append("What other options did you consider, and why did you reject them?")
-    results = [s for s in content if s.star is StarPart.result]
-    measured = [s for s in results if s.role is Role.result and "result_without_baseline" not in s.flags]
+    results = [s for s in content if states(s, StarPart.result)]
+    measured = [s for s in results if s.cues.baseline or s.cues.change]
     if not results:
         qs.append("What was the outcome? Which metric moved, from what value to what value?")
     elif not measured:

@@ -106,6 +106,22 @@ def test_team_only_story_asks_for_the_candidates_part_and_a_baseline(scorer: Sco
             assert quoted.rstrip(" .") in TEAM_ONLY
 
 
+def test_parts_stated_inside_another_sentence_are_not_asked_for_again(scorer: Scorer) -> None:
+    """A result told in the same sentence as the lesson, and a choice of one option over another,
+    are in the story: the review must not ask for them as if they were missing."""
+    story = (
+        "Last spring our ranking service was too slow for the feed and users were leaving. "
+        "My goal was to cut its latency before the summer launch. "
+        "I migrated it to a two-tower model myself, choosing it over item-to-item for freshness. "
+        "Latency dropped from 90 to 54 ms in an A/B test, and I learned to benchmark earlier."
+    )
+    qs = " ".join(review_story(story, scorer).questions)
+    assert "What was the outcome?" not in qs and "before and after" not in qs
+    assert "What did you learn" not in qs
+    assert "What other options did you consider" not in qs
+    assert "What did you personally do?" not in qs
+
+
 def test_review_rejects_bad_input(scorer: Scorer) -> None:
     from interviewer.errors import InputError
 
