@@ -38,7 +38,7 @@ def alsa_env(tmp_path: Path, pcm: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Three spoken answers, each followed by 8 s of silence, as 16 kHz s16le raw audio."""
+    """Three spoken answers, each followed by 12 s of silence, as 16 kHz s16le raw audio."""
     from interviewer.voice.audiofile import resample
     from interviewer.voice.tts import PiperTTS
 
@@ -49,7 +49,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for answer in ANSWERS:
         for chunk in tts.synthesize(answer):
             parts.append(0.6 * resample(chunk.samples, chunk.rate, 16_000))
-        parts.append(np.zeros(16_000 * 8, np.float32))  # longer than the read-ahead dropped at each pause
+        parts.append(np.zeros(16_000 * 12, np.float32))  # outlasts the read-ahead dropped at each pause, under load too
     audio = np.concatenate(parts) + rng.normal(0, 3e-4, sum(map(len, parts))).astype(np.float32)
     raw = tmp_path_factory.mktemp("mic") / "answers.raw"
     (np.clip(audio, -1, 1) * 32767).astype("<i2").tofile(raw)
@@ -116,6 +116,13 @@ def test_no_sound_card_suggests_text_mode(tmp_path: Path) -> None:
     assert "no audio input device found" in proc.stderr and "interviewer chat" in proc.stderr
     listed = subprocess.run([*CLI, "voice", "--list-devices"], env=env, capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0 and "no audio devices found" in listed.stdout
+    # the interview options are chat's, and a bad one is named before any device is looked for
+    for args, message in (
+        (["--level", "MLE9"], "bad option: level"),
+        (["--context", str(tmp_path / "missing-jd.txt")], "cannot read --context file"),
+    ):
+        bad = voice(env, "--round", "behavioral", *args)
+        assert bad.returncode == 2 and message in bad.stderr, bad.stderr
 
 
 def test_an_unknown_device_name_lists_the_choices(recording: Path, tmp_path: Path) -> None:

@@ -14,6 +14,20 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
 
+from interviewer.commands.interview_options import (
+    AllowRepeatsOpt,
+    ContextOpt,
+    FocusOpt,
+    FollowupsOpt,
+    LevelOpt,
+    LoopOpt,
+    PersonaOpt,
+    ResumeOpt,
+    RoundOpt,
+    TopicOpt,
+    interview_config,
+    read_text,
+)
 from interviewer.errors import InputError
 
 COMMANDS = {"/hint", "/repeat", "/skip", "/end", "/state", "/help"}
@@ -28,24 +42,22 @@ def register(app: typer.Typer) -> None:
 
 
 def chat_cmd(
-    round: Annotated[str | None, typer.Option("--round", help="ml_design | ml_theory | behavioral | coding")] = None,
-    persona: Annotated[str | None, typer.Option("--persona", help="a persona id from personas/")] = None,
-    level: Annotated[str, typer.Option("--level", help="MLE1..MLE4")] = "MLE3",
-    loop: Annotated[bool, typer.Option("--loop", help="the full onsite loop, round after round")] = False,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="topics to draw questions from")] = None,
-    focus: Annotated[list[str] | None, typer.Option("--focus", help="focus areas, free text")] = None,
-    context: Annotated[Path | None, typer.Option("--context", help="a job description or resume (text file)")] = None,
-    allow_repeats: Annotated[
-        bool, typer.Option("--allow-repeats", help="allow questions asked in recent sessions")
-    ] = False,
+    round: RoundOpt = None,
+    persona: PersonaOpt = None,
+    level: LevelOpt = "MLE3",
+    loop: LoopOpt = False,
+    topic: TopicOpt = None,
+    focus: FocusOpt = None,
+    context: ContextOpt = None,
+    allow_repeats: AllowRepeatsOpt = False,
     answers: Annotated[
         str | None, typer.Option("--answers", help="answers file, blocks separated by a line '---' ('-' = stdin)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the transcript and report as JSON at the end")] = False,
-    resume: Annotated[str | None, typer.Option("--resume", help="continue an interrupted session")] = None,
-    followups: Annotated[str, typer.Option("--followups", help="offline | llm: who writes follow-ups")] = "offline",
+    resume: ResumeOpt = None,
+    followups: FollowupsOpt = "offline",
 ) -> None:
-    from interviewer.session import Interview, InterviewConfig
+    from interviewer.session import Interview
 
     if as_json and answers is None:
         raise InputError("--json needs --answers (there is no keyboard to read from)")
@@ -53,24 +65,21 @@ def chat_cmd(
     # a live interview one answer at a time)
     scripted = None
     if answers is not None:
-        scripted = sys.stdin if answers == "-" else io.StringIO(_read_text(Path(answers), "answers"))
+        scripted = sys.stdin if answers == "-" else io.StringIO(read_text(Path(answers), "answers"))
     if resume:
         interview = Interview.resume(resume)
     else:
-        try:
-            config = InterviewConfig(
-                persona=persona,
-                round=round,
-                loop=loop,
-                level=level,
-                topics=topic or [],
-                focus=focus or [],
-                context=_read_text(context, "--context") if context else "",
-                allow_recent=allow_repeats,
-                followups=followups,
-            )
-        except ValueError as e:
-            raise InputError(f"bad option: {_first_error(e)}") from None
+        config = interview_config(
+            round=round,
+            persona=persona,
+            level=level,
+            loop=loop,
+            topic=topic,
+            focus=focus,
+            context=context,
+            allow_repeats=allow_repeats,
+            followups=followups,
+        )
         interview = Interview.create(config)
     out = Console(stderr=as_json, highlight=False)
     if scripted is not None:
@@ -181,20 +190,3 @@ def _read_answer(out: Console) -> str:
             return line.strip()
         if line.strip():
             lines.append(line)
-
-
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as e:
-        raise InputError(f"cannot read {what} file {path}: {e.strerror}") from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"{what} file {path} is not UTF-8 text (byte {e.start})") from None
-
-
-def _first_error(e: ValueError) -> str:
-    errors = getattr(e, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        return f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}"
-    return str(e)

@@ -6,12 +6,28 @@ import json
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from interviewer.commands.interview_options import (
+    AllowRepeatsOpt,
+    ContextOpt,
+    FocusOpt,
+    FollowupsOpt,
+    LevelOpt,
+    LoopOpt,
+    PersonaOpt,
+    ResumeOpt,
+    RoundOpt,
+    TopicOpt,
+    interview_config,
+)
 from interviewer.config import get_settings
 from interviewer.errors import InputError, InterviewerError
+
+if TYPE_CHECKING:
+    from interviewer.session import InterviewConfig
 
 
 def register(app: typer.Typer) -> None:
@@ -82,17 +98,16 @@ def voice_cmd(
     ] = None,
     push_to_talk: Annotated[bool, typer.Option("--push-to-talk", help="Enter starts and stops each answer")] = False,
     echo: Annotated[bool, typer.Option("--echo", help="microphone check: repeat back what was heard")] = False,
-    round: Annotated[str | None, typer.Option("--round", help="ml_design | ml_theory | behavioral | coding")] = None,
-    persona: Annotated[str | None, typer.Option("--persona", help="a persona id from personas/")] = None,
-    level: Annotated[str, typer.Option("--level", help="MLE1..MLE4")] = "MLE3",
-    loop: Annotated[bool, typer.Option("--loop", help="the full onsite loop, round after round")] = False,
-    topic: Annotated[list[str] | None, typer.Option("--topic", help="topics to draw questions from")] = None,
-    focus: Annotated[list[str] | None, typer.Option("--focus", help="focus areas, free text")] = None,
-    allow_repeats: Annotated[
-        bool, typer.Option("--allow-repeats", help="allow questions asked in recent sessions")
-    ] = False,
-    resume: Annotated[str | None, typer.Option("--resume", help="continue an interrupted session")] = None,
-    followups: Annotated[str, typer.Option("--followups", help="offline | llm: who writes follow-ups")] = "offline",
+    round: RoundOpt = None,
+    persona: PersonaOpt = None,
+    level: LevelOpt = "MLE3",
+    loop: LoopOpt = False,
+    topic: TopicOpt = None,
+    focus: FocusOpt = None,
+    context: ContextOpt = None,
+    allow_repeats: AllowRepeatsOpt = False,
+    resume: ResumeOpt = None,
+    followups: FollowupsOpt = "offline",
     max_answers: Annotated[
         int | None, typer.Option("--max-answers", min=1, help="pause after this many answers (resume later)")
     ] = None,
@@ -102,19 +117,23 @@ def voice_cmd(
     if list_devices:
         _print_devices(audio.list_devices())
         return
+    config = None
+    if not (echo or resume):  # a bad option is reported before any device or model is touched
+        config = interview_config(
+            round=round,
+            persona=persona,
+            level=level,
+            loop=loop,
+            topic=topic,
+            focus=focus,
+            context=context,
+            allow_repeats=allow_repeats,
+            followups=followups,
+        )
     settings = get_settings()
     in_dev = audio.resolve_device(input_device or settings.voice.input_device, "input")
     out_dev = audio.resolve_device(output_device or settings.voice.output_device, "output")
-    options = {
-        "round": round,
-        "persona": persona,
-        "level": level,
-        "loop": loop,
-        "topics": topic or [],
-        "focus": focus or [],
-    }
-    options |= {"allow_recent": allow_repeats, "followups": followups}
-    conversation = _echo() if echo else _interview(options, resume)
+    conversation = _echo() if echo else _interview(config, resume)
 
     from interviewer.voice.loop import run_voice_interview
     from interviewer.voice.stt import get_stt
@@ -170,17 +189,13 @@ def _echo() -> Any:
     return EchoConversation()
 
 
-def _interview(options: dict[str, Any], resume: str | None) -> Any:
+def _interview(config: InterviewConfig | None, resume: str | None) -> Any:
     """The interview engine (the one ``interviewer chat`` uses) behind the voice ``Conversation``."""
-    from interviewer.session import Interview, InterviewConfig
+    from interviewer.session import Interview
     from interviewer.voice.loop import InterviewConversation
 
-    if resume:
-        return InterviewConversation(Interview.resume(resume))
-    try:
-        config = InterviewConfig(**options)
-    except ValueError as e:
-        raise InputError(f"bad option: {e}") from None
+    if resume or config is None:
+        return InterviewConversation(Interview.resume(resume or ""))
     return InterviewConversation(Interview.create(config))
 
 
