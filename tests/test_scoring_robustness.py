@@ -151,3 +151,31 @@ def test_heldout_agreement(scorer: OfflineScorer) -> None:
     for dim, (gold, pred) in pairs.items():
         qwk = cohen_kappa_score(gold, pred, weights="quadratic", labels=[1, 2, 3, 4])
         assert qwk >= 0.70, (dim, round(qwk, 3))
+
+
+def test_a_point_stated_backwards_never_scores_higher(scorer: OfflineScorer) -> None:
+    """Right answers and wrong twins that differ only in one claim: the twin never scores above the
+    right answer on coverage or correctness, a caught contradiction is never counted as covered, and
+    the right answer (some of which name the opposite to reject it) is never flagged."""
+    rows = load(ROBUST / "contradictions.jsonl")
+    dims = ["coverage", "correctness"]
+    for r in rows:
+        right = scorer.assess(ScoringInput(**{**_item(r, r["right"]), "dimensions": dims}))
+        wrong = scorer.assess(ScoringInput(**{**_item(r, r["wrong"]), "dimensions": dims}))
+        assert not any(k.contradicted for k in right.key_points), (r["id"], right.key_points)
+        assert level(wrong, "coverage") <= level(right, "coverage"), r["id"]
+        # offline, correctness has evidence only against an answer: it abstains on the right one
+        assert right.scores["correctness"].level is None, r["id"]
+        assert wrong.scores["correctness"].level in (None, 1, 2), r["id"]
+        point = wrong.key_points[r["key_point"] - 1]
+        if r["detected"]:
+            assert point.contradicted and not point.covered, (r["id"], point)
+            assert point.evidence and point.evidence in r["wrong"]
+            assert point.evidence in wrong.scores["correctness"].evidence
+            assert wrong.scores["coverage"].level is not None and wrong.scores["coverage"].level <= 2
+            assert point.evidence in wrong.scores["coverage"].rationale
+    assert sum(r["detected"] for r in rows) >= len(rows) // 2  # the file's own record of what is caught
+
+
+def _item(r: dict[str, Any], answer: str) -> dict[str, Any]:
+    return {"round": r["round"], "question": r["question"], "answer": answer, "reference": r["reference"]}

@@ -13,6 +13,13 @@ Matching is greedy and capacity-bound: the strongest (point, passage) pairs are 
 a sentence can carry one point plus one per ``WORDS_PER_POINT`` words (a window's point is
 carried by its sentence closest to the point). One vague sentence ("PR AUC is
 better on imbalanced data") is near many points of a question; it must not count as all of them.
+
+Similarity cannot tell a point from its opposite, so the sentence that would cover a point is read
+for a contradiction first (:mod:`interviewer.scoring.contradiction`): "L1 does not produce sparse
+weights" is not the L1 point made, it is the L1 point stated wrongly. Such a point is not covered,
+is marked ``contradicted`` with the sentence quoted, and no later passage can cover it: the answer's
+strongest statement of it is wrong. A sentence is only judged against the key point it is nearest
+to, so "L2 shrinks weights smoothly" is never read as a wrong version of the L1 point.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from interviewer.scoring.contradiction import contradiction
 from interviewer.scoring.cues import stems
 from interviewer.scoring.evidence import SentenceEvidence
 from interviewer.scoring.types import KeyPointMatch
@@ -70,19 +78,25 @@ def match(
     lexical = np.array([[len(k & u) / max(len(k), 1) for u in unit_stems] for k in kp_stems])
     sims = kp_vectors @ vecs.T + LEXICAL_WEIGHT * lexical
     single = np.stack([s.vector for s in sentences])
+    sentence_lexical = np.array([[len(k & s) / max(len(k), 1) for s in sentence_stems] for k in kp_stems])
+    nearest = np.argmax(kp_vectors @ single.T + LEXICAL_WEIGHT * sentence_lexical, axis=0)  # per sentence
     used = np.zeros(len(sentences), dtype=int)
     capacity = [min(3, 1 + s.span.words // WORDS_PER_POINT) for s in sentences]
     chosen: dict[int, int] = {}
+    contradicted: dict[int, int] = {}  # key point -> the sentence that states it backwards
     order = np.argsort(-sims, axis=None, kind="stable")
     for flat in order:
         i, j = divmod(int(flat), sims.shape[1])
         if sims[i, j] < threshold:
             break
-        if i in chosen:
+        if i in chosen or i in contradicted:
             continue
         a, b = spans[j]
         anchor = a + int(np.argmax(single[a:b] @ kp_vectors[i]))  # the sentence that carries the point
         if used[anchor] >= capacity[anchor]:
+            continue
+        if nearest[anchor] == i and contradiction(key_points[i], sentences[anchor].text) is not None:
+            contradicted[i] = anchor
             continue
         chosen[i] = j
         used[anchor] += 1
@@ -91,13 +105,15 @@ def match(
         j = chosen.get(i, int(np.argmax(sims[i])))
         a, b = spans[j]
         best = a + int(np.argmax(single[a:b] @ kp_vectors[i]))
+        wrong = contradicted.get(i)
         out.append(
             KeyPointMatch(
                 key_point=kp,
                 index=i + 1,
                 covered=i in chosen,
                 similarity=round(float(sims[i].max()), 4),
-                evidence=sentences[best].text if i in chosen else None,
+                evidence=sentences[best].text if i in chosen else sentences[wrong].text if wrong is not None else None,
+                contradicted=wrong is not None,
             )
         )
     return out

@@ -133,11 +133,20 @@ def missing_text(dim: str, level: int, f: dict[str, float], missed: Sequence[Key
             ),
         }[level]
     if dim == "coverage":
+        wrong = [m for m in missed if m.contradicted]
+        if wrong:
+            return f"correct what contradicts the key point: {wrong[0].key_point}"
         if not missed:
             return "make each point specific (components, metrics, numbers or formulas) and connect them"
         names = "; ".join(m.key_point for m in missed[:3])
         return f"cover the missed key points: {names}"
     return ""
+
+
+def contradicted_text(wrong: Sequence[KeyPointMatch]) -> str:
+    """The key points stated backwards, each with the sentence that does it, quoted verbatim."""
+    said = "; ".join(f'"{k.evidence}" contradicts key point {k.index} ({k.key_point})' for k in wrong[:3])
+    return f"{len(wrong)} key point(s) stated wrongly: {said}."
 
 
 def found_text(dim: str, f: dict[str, float], covered: int = 0, total: int = 0) -> str:

@@ -21,7 +21,7 @@ from interviewer.embeddings import Encoder, get_encoder
 from interviewer.rubrics import Rubric, load_rubric
 from interviewer.scoring import coverage, guards
 from interviewer.scoring.evidence import Role, SentenceEvidence, label
-from interviewer.scoring.explain import anchor, found_text, missing_text
+from interviewer.scoring.explain import anchor, contradicted_text, found_text, missing_text
 from interviewer.scoring.features import (
     Evidence,
     complete_story,
@@ -198,6 +198,8 @@ class OfflineScorer:
         guard = next((f for f in GUARDS if f in a.flags), None)
         if guard is not None:
             return _guarded(dim, guard)
+        if dim == "correctness":
+            return _correctness(a)
         if dim not in SUPPORTED:
             return DimensionScore(
                 dimension=dim,
@@ -228,6 +230,9 @@ class OfflineScorer:
         missed = [k for k in a.key_points if not k.covered]
         found = found_text(dim, f, len(a.key_points) - len(missed), len(a.key_points))
         rationale = f"{anchor(self.rubric, dim, level)} Evidence: {found}."
+        wrong = [k for k in a.key_points if k.contradicted]
+        if wrong and dim == "coverage":
+            rationale += " " + contradicted_text(wrong)
         return DimensionScore(
             dimension=dim,
             level=level,
@@ -255,6 +260,8 @@ class OfflineScorer:
             return 1 if f["i_share"] == 0 else 4 if shows_ownership(f) else 2
         if dim == "impact":
             return 1 if not f["result_any"] else 4 if f["result_measured"] else 2
+        if dim == "coverage" and any(k.contradicted for k in a.key_points):
+            return 2  # the anchors: a notable factual error beside correct points is level 2 at best
         if dim == "star":
             if not complete_story(f):
                 return 2
@@ -316,8 +323,39 @@ def _quotes(dim: str, a: Analysis) -> list[str]:
                 picked.append(best.text)
         return picked[:5]
     if dim == "coverage":
-        return list(dict.fromkeys(k.evidence for k in a.key_points if k.covered and k.evidence))[:5]
+        wrong = [k.evidence for k in a.key_points if k.contradicted and k.evidence]
+        right = [k.evidence for k in a.key_points if k.covered and k.evidence]
+        return list(dict.fromkeys(wrong + right))[:5]  # a wrong statement is what holds the level down
     return []
+
+
+def _correctness(a: Analysis) -> DimensionScore:
+    """Offline, correctness has evidence only against an answer: a key point stated backwards.
+
+    With none found it abstains, because matching key points cannot show that everything else said
+    is right; with one it is the anchor's "one significant error" (2), with more "several factual
+    errors" (1).
+    """
+    wrong = [k for k in a.key_points if k.contradicted and k.evidence]
+    if not wrong:
+        return DimensionScore(
+            dimension="correctness",
+            level=None,
+            engine="offline",
+            rationale="abstained: the offline engine can only find key points stated backwards, and found none; "
+            "use the llm engine to judge correctness",
+        )
+    level = 2 if len(wrong) == 1 else 1
+    return DimensionScore(
+        dimension="correctness",
+        level=level,
+        evidence=list(dict.fromkeys(k.evidence for k in wrong if k.evidence))[:MAX_QUOTES],
+        rationale=f"level {level}: {contradicted_text(wrong)}",
+        missing="correct the statement that contradicts the key point"
+        if level == 2
+        else "correct the statements that contradict the key points",
+        engine="offline",
+    )
 
 
 def _default_rubric() -> Rubric | None:

@@ -37,6 +37,9 @@ class KeyPointMatch(BaseModel):
     similarity: float
     evidence: str | None = None
     engine: str = Field(default="offline", description="who matched it: the LLM judge reuses the offline matcher")
+    contradicted: bool = Field(
+        default=False, description="the answer states this point backwards; ``evidence`` quotes the sentence"
+    )
 
 
 class Assessment(BaseModel):
