@@ -50,6 +50,11 @@ class FollowUpLine(BaseModel):
     fallback_reason: str | None = None
 
 
+class ContradictedPoint(BaseModel):
+    key_point: str
+    said: str = Field(description="the candidate's sentence that states it backwards, verbatim")
+
+
 class QuestionReport(BaseModel):
     question_id: str
     text: str
@@ -62,6 +67,9 @@ class QuestionReport(BaseModel):
     scores: list[ScoreLine]
     covered: list[str]
     missed: list[str]
+    contradicted: list[ContradictedPoint] = Field(
+        default_factory=list, description="key points the answer stated backwards (also in missed)"
+    )
     followups: list[FollowUpLine]
     hints: list[str]
     flags: list[str]
@@ -296,6 +304,11 @@ def _question(qid: str, turns: list[Turn], bank: Bank | None, names: dict[str, s
         scores=scores,
         covered=[k.key_point for k in a.covered] if a else [],
         missed=[k.key_point for k in a.missed] if a else (list(q.key_points) if q else []),
+        contradicted=[
+            ContradictedPoint(key_point=k.key_point, said=k.evidence or "")
+            for k in (a.key_points if a else [])
+            if k.contradicted
+        ],
         followups=[
             FollowUpLine(
                 text=t.text,

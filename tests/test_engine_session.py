@@ -290,3 +290,26 @@ def test_sqlite_store_is_in_wal_mode(settings: Settings) -> None:
     store = open_store(settings)
     with store.engine.connect() as c:
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_key_point_stated_backwards_is_reported_with_the_sentence(
+    settings: Settings, shared_index: QuestionIndex, bank: Bank
+) -> None:
+    wrong = "We launched it to every user in the feed."
+
+    def backwards(item: ScoringInput) -> Assessment:
+        a = COMPLETE(item)
+        first = a.key_points[0].model_copy(update={"covered": False, "contradicted": True, "evidence": wrong})
+        return a.model_copy(update={"key_points": [first, *a.key_points[1:]]})
+
+    iv, _ = make(settings, shared_index, bank, [backwards, COMPLETE], round="behavioral", level="MLE3")
+    iv.start().text()
+    iv.answer(STORY).text()
+    from interviewer.report import Report, render
+
+    report = Report.model_validate(iv.end())
+    q = report.rounds[0].questions[0]
+    point = bank.get(q.question_id).key_points[0]
+    assert [(c.key_point, c.said) for c in q.contradicted] == [(point, wrong)] and point in q.missed
+    assert f'- you said "{wrong}", but: {point}' in render(report, "md")
+    assert "Stated backwards" in render(report, "html")

@@ -137,6 +137,9 @@ def questions_html(report: Report) -> str:
                 note = f" <span class='iv-muted'>(matched by {_e(by)})</span>" if by else ""
                 items = "".join(f"<li>{_e(m)}</li>" for m in q.missed)
                 body.append(f"<p><b>Left out:</b>{note}</p><ul>{items}</ul>")
+            if q.contradicted:
+                wrong = "".join(f"<li>you said “{_e(c.said)}”, but: {_e(c.key_point)}</li>" for c in q.contradicted)
+                body.append(f"<p><b>Stated backwards:</b></p><ul>{wrong}</ul>")
             if q.hints:
                 body.append("<p><b>Hints asked:</b> " + " · ".join(_e(h) for h in q.hints) + "</p>")
             if q.outline:
