@@ -144,6 +144,9 @@ def decide(s: Situation) -> Decision:
         return Decision("probe", f"phase '{s.phase.id}' asks this of every answer that has not covered it", gap)
     if complete(s.assessment):
         return Decision("move_on", "complete answer: every key point covered and every dimension at 3 or above")
+    backwards = _contradiction(s)
+    if backwards:
+        return backwards
     gaps = [g for g in find_gaps(s) if not any(g.target.same(a) for a in s.asked)]
     for entry in _focus_groups(s.phase.focus or DEFAULT_FOCUS[s.question.round]):
         if entry == "challenge":
@@ -232,6 +235,24 @@ def _focus_groups(focus: Iterable[str]) -> list[str]:
 def _key_point_priority(g: Gap, terms: set[str]) -> tuple[bool, float]:
     in_focus = bool(terms) and bool(terms & set(_words(g.target.label)))
     return in_focus, g.severity + (0.15 if g.probe else 0.0)
+
+
+def _contradiction(s: Situation) -> Decision | None:
+    """Push back on a key point the answer stated backwards, before any other gap, whatever the
+    persona: an interviewer does not let a wrong claim pass, and probing the point as merely
+    missed would ask for something the candidate believes they already said. The challenge
+    quotes the candidate's sentence and never states the right answer."""
+    q = s.question
+    for m in s.assessment.key_points:
+        quote = _safe(m.evidence) if m.contradicted else None
+        if not quote:
+            continue
+        text = q.key_points[m.index - 1] if 0 < m.index <= len(q.key_points) else m.key_point
+        target = Target.point(m.index, text)
+        if any(target.same(a) for a in s.asked):
+            continue
+        return Decision("challenge", f"key point {m.index} stated backwards", Gap(target, 1.0, quote=quote))
+    return None
 
 
 def _challenge(s: Situation) -> Decision | None:

@@ -206,3 +206,24 @@ def test_phrasing_is_stable_for_a_turn_and_varies_across_turns(bank: Bank, perso
     d = decide(Situation(q, a, STORY, [], _phase("behavioral", "stories"), 2, persona))
     assert _phrase(d, q, persona, STORY, "a") == _phrase(d, q, persona, STORY, "a")
     assert len({_phrase(d, q, persona, STORY, str(i)) for i in range(12)}) > 1
+
+
+def test_a_key_point_stated_backwards_is_challenged_first_without_giving_the_answer(
+    bank: Bank, personas: dict[str, Persona]
+) -> None:
+    q, mon = _design(bank)
+    persona = personas["ml_design_lead"]  # a persona that does not challenge confident claims
+    wrong = "Once the model ships we never need to watch it again, since offline metrics already proved it."
+    answer = " ".join(kp for i, kp in enumerate(q.key_points, 1) if i != mon) + " " + wrong
+    covered = [i for i in range(1, len(q.key_points) + 1) if i != mon]
+    a = assessment({"coverage": 2, "tradeoffs": 3}, key_points=q.key_points, covered=covered)
+    a.key_points[mon - 1] = a.key_points[mon - 1].model_copy(update={"contradicted": True, "evidence": wrong})
+    phase = _phase("ml_design", "clarify")
+    d = decide(Situation(q, a, answer, [], phase, budget=2, persona=persona))
+    assert d.action == "challenge" and d.target == Target.point(mon, q.key_points[mon - 1])
+    text = _phrase(d, q, persona, answer)
+    assert "Once the model ships we never need to watch it again" in text  # the candidate's own words
+    assert leaked_key_points(text, q, answer) == []
+    # once challenged, the same point is not challenged again: the policy goes on to other gaps
+    again = decide(Situation(q, a, answer, [d.target], phase, budget=1, persona=persona))  # type: ignore[list-item]
+    assert again.target != d.target
