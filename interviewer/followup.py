@@ -457,8 +457,9 @@ class OfflineWriter:
         gap = r.decision.gap
         if gap is None:
             raise ValueError("nothing to phrase: the decision is to move on")
-        lead = t.reframe if r.decision.action == "reframe" else t.acknowledge
-        head = [pick(lead, r.salt + ":ack")]
+        # a challenge opens on the claim itself: "Makes sense." before pushing back would contradict it
+        lead = {"reframe": t.reframe, "challenge": []}.get(r.decision.action, t.acknowledge)
+        head = [pick(lead, r.salt + ":ack")] if lead else []
         if r.intro:
             head.append(r.intro)
         quote = shorten(gap.quote) if gap.quote else None

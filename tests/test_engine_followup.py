@@ -221,8 +221,10 @@ def test_a_key_point_stated_backwards_is_challenged_first_without_giving_the_ans
     phase = _phase("ml_design", "clarify")
     d = decide(Situation(q, a, answer, [], phase, budget=2, persona=persona))
     assert d.action == "challenge" and d.target == Target.point(mon, q.key_points[mon - 1])
-    text = _phrase(d, q, persona, answer)
-    assert "Once the model ships we never need to watch it again" in text  # the candidate's own words
+    texts = {_phrase(d, q, persona, answer, salt) for salt in "abcdef"}
+    assert all("Once the model ships we never need to watch it again" in t for t in texts)  # their own words
+    assert not any(t.startswith(tuple(persona.phrasing.acknowledge)) for t in texts)  # no "Makes sense." first
+    text = texts.pop()
     assert leaked_key_points(text, q, answer) == []
     # once challenged, the same point is not challenged again: the policy goes on to other gaps
     again = decide(Situation(q, a, answer, [d.target], phase, budget=1, persona=persona))  # type: ignore[list-item]
