@@ -99,7 +99,7 @@ def run() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
         stt = get_stt(settings)
-        tts = PiperTTS()
+        tts = PiperTTS(deterministic=True)
         clips = [_speech(tts, a) for a in ANSWERS]
 
         # Speech recognition: compute per second of audio.

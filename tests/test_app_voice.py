@@ -57,7 +57,7 @@ def natural(tmp_path: Path, text: str) -> Path:
 
     from interviewer.voice.tts import PiperTTS, synthesize_to_array
 
-    samples, rate = synthesize_to_array(PiperTTS(), text)
+    samples, rate = synthesize_to_array(PiperTTS(deterministic=True), text)
     wav = tmp_path / "natural.wav"
     sf.write(wav, samples, rate)
     return wav

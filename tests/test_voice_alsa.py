@@ -42,7 +42,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from interviewer.voice.audiofile import resample
     from interviewer.voice.tts import PiperTTS
 
-    tts = PiperTTS()
+    tts = PiperTTS(deterministic=True)
     rng = np.random.default_rng(0)
     # Leading silence: the device reads ahead, and what it read while the opening played is dropped.
     parts = [np.zeros(2 * 16_000, np.float32)]

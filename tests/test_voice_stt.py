@@ -41,7 +41,7 @@ def whisper(models_dir: Path) -> STT:
 @pytest.fixture(scope="module")
 def speech(models_dir: Path) -> dict[str, Path]:
     """The two answers spoken by the Piper voice, as 22.05 kHz WAV files."""
-    tts = PiperTTS()
+    tts = PiperTTS(deterministic=True)
     out = {}
     for name, text in (("a", ANSWER_A), ("b", ANSWER_B)):
         samples, rate = synthesize_to_array(tts, text)

@@ -56,19 +56,26 @@ def _check_text(text: str) -> list[str]:
 
 
 class PiperTTS:
-    """The bundled en_US-joe-medium Piper voice (22.05 kHz)."""
+    """The bundled en_US-joe-medium Piper voice (22.05 kHz).
+
+    The voice samples noise for timing and timbre, so each rendition of a sentence differs a
+    little: natural for an interviewer, but enough to change what whisper hears in a hard phrase.
+    ``deterministic=True`` turns the noise off, so test fixtures and benchmarks hear the same
+    audio on every run.
+    """
 
     name = "piper:en_US-joe-medium"
 
-    def __init__(self) -> None:
+    def __init__(self, *, deterministic: bool = False) -> None:
         try:
-            from piper import PiperVoice
+            from piper import PiperVoice, SynthesisConfig
         except ImportError:
             raise InterviewerError("piper-tts is not installed; pip install 'interviewer[voice]'") from None
         from interviewer.voice.models import piper_voice_files
 
         model, config = piper_voice_files()
         self._voice = PiperVoice.load(model, config)
+        self._syn_config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0) if deterministic else None
         self._lock = threading.Lock()
         # The phonemizer initialises on first use (~0.2 s): pay that here, not on the first reply.
         for _ in self._voice.synthesize("Ready."):
@@ -77,7 +84,7 @@ class PiperTTS:
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         for sentence in _check_text(text):
             with self._lock:
-                parts = [c.audio_float_array for c in self._voice.synthesize(sentence)]
+                parts = [c.audio_float_array for c in self._voice.synthesize(sentence, syn_config=self._syn_config)]
                 rate = self._voice.config.sample_rate
             if parts:
                 yield AudioChunk(np.concatenate(parts).astype(np.float32), rate, sentence)
