@@ -194,8 +194,9 @@ def _interview(config: InterviewConfig | None, resume: str | None) -> Any:
     from interviewer.session import Interview
     from interviewer.voice.loop import InterviewConversation
 
-    if resume or config is None:
-        return InterviewConversation(Interview.resume(resume or ""))
+    if resume:
+        return InterviewConversation(Interview.resume(resume))
+    assert config is not None  # built from the options whenever there is no session to resume
     return InterviewConversation(Interview.create(config))
 
 
